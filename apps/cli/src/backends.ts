@@ -1,0 +1,15 @@
+import { cpuBackendPlugin } from '@procrustes/backend-cpu';
+import { nodeGpuBackendPlugin } from '@procrustes/backend-node-gpu';
+import { wasmBackendPlugin } from '@procrustes/backend-wasm';
+import { listBackendPlugins, registerBackendPlugin } from '@procrustes/core';
+
+/** The backend plugins the CLI offers, in order of preference for training here. */
+export function registerCliBackends(): void {
+  registerBackendPlugin(wasmBackendPlugin);
+  registerBackendPlugin(nodeGpuBackendPlugin);
+  registerBackendPlugin(cpuBackendPlugin);
+}
+
+export function backendNames(): string[] {
+  return listBackendPlugins().map((p) => p.name);
+}

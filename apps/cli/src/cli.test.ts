@@ -1,0 +1,48 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
+
+/** Runs the built CLI in plain Node, as a user would. */
+export function procrustes(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('procrustes CLI', () => {
+  it('backends: wasm and cpu usable, node-gpu not, with the reason and the fix', () => {
+    const { code, stdout } = procrustes('backends', '--json');
+    expect(code).toBe(0);
+    const backends = JSON.parse(stdout).backends as Array<{ name: string; available: boolean; reason?: string; fix?: string }>;
+    const byName = Object.fromEntries(backends.map((b) => [b.name, b]));
+    expect(byName.wasm.available).toBe(true);
+    expect(byName.cpu.available).toBe(true);
+    expect(byName['node-gpu'].available).toBe(false);
+    expect(byName['node-gpu'].reason).toMatch(/tfjs-node-gpu/);
+    expect(byName['node-gpu'].fix).toMatch(/npm install @tensorflow\/tfjs-node-gpu/);
+    const text = procrustes('backends', '--activate');
+    expect(text.stdout).toMatch(/wasm\s+yes\s+CPU, WebAssembly/);
+    expect(text.stdout).toMatch(/node-gpu\s+no\s+@tensorflow\/tfjs-node-gpu is not installed/);
+  });
+
+  it('models: the presets with depth and parameter count for 32×32×3 and 10 classes by default', () => {
+    const { code, stdout } = procrustes('models', '--json');
+    expect(code).toBe(0);
+    const models = JSON.parse(stdout).models as Array<{ name: string; depth: number; parameters: number }>;
+    expect(models.find((m) => m.name === 'resnet-164')).toMatchObject({ depth: 164, parameters: 1_703_706 });
+    expect(models.find((m) => m.name === 'procresnet-1003')).toMatchObject({ depth: 1003, parameters: 10_339_466 });
+    const mnist = JSON.parse(procrustes('models', '--input', '28x28x1', '--json').stdout).models;
+    expect(mnist.find((m: { name: string }) => m.name === 'resnet-20').parameters).toBe(272_122);
+  });
+
+  it('bad input exits 2 with a short message and no stack trace', () => {
+    for (const args of [['models', '--input', '28x1'], ['frobnicate'], ['models', '--classes', '-3'], ['models', '--nope']]) {
+      const { code, stderr } = procrustes(...args);
+      expect(code, args.join(' ')).toBe(2);
+      expect(stderr.split('\n').length, stderr).toBeLessThanOrEqual(4);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+});

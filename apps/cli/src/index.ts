@@ -1,0 +1,1 @@
+export { createProgram, runCli } from './program.js';

@@ -1,0 +1,44 @@
+import { Command, CommanderError } from 'commander';
+import { isUsageError } from '@procrustes/core';
+import { registerCliBackends } from './backends.js';
+import { addBackendsCommand } from './commands/backends.js';
+import { addModelsCommand } from './commands/models.js';
+
+export function createProgram(): Command {
+  registerCliBackends();
+  const program = new Command('procrustes')
+    .description('Norm-preserving very deep residual networks (ResNet, plain, Procrustes ResNet) on TensorFlow.js')
+    .option('--debug', 'show stack traces of failures')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  addBackendsCommand(program);
+  addModelsCommand(program);
+  return program;
+}
+
+/**
+ * Runs the CLI. Bad input of any kind exits 2 with a short message; any other failure exits 1
+ * with what went wrong; stack traces only with --debug.
+ */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = createProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (unknown option or command, bad value).
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (isUsageError(error)) {
+      console.error(`procrustes: ${(error as Error).message}`);
+      if (debug) console.error((error as Error).stack);
+      return 2;
+    }
+    console.error(`procrustes: ${(error as Error)?.message ?? String(error)}`);
+    if (debug) console.error((error as Error)?.stack);
+    else console.error('(run with --debug for the stack trace)');
+    return 1;
+  }
+}

@@ -1,0 +1,1 @@
+export { cpuBackendPlugin } from './cpu-backend-plugin.js';

@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The CUDA libraries libtensorflow 2.9.1 (behind tfjs-node-gpu 4.22) opens; without them it falls back to the CPU. */
+export const REQUIRED_CUDA_LIBRARIES = ['libcudart.so.11.0', 'libcudnn.so.8'] as const;
+
+/**
+ * Which of the libraries the dynamic loader can find: the LD_LIBRARY_PATH directories, then
+ * the loader cache (/etc/ld.so.cache lists every cached library name as text).
+ */
+export function findCudaLibraries(
+  names: readonly string[] = REQUIRED_CUDA_LIBRARIES,
+  environment: { ldLibraryPath?: string; cachePath?: string } = {},
+): { found: string[]; missing: string[] } {
+  const directories = (environment.ldLibraryPath ?? process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
+  let cache = '';
+  try {
+    cache = readFileSync(environment.cachePath ?? '/etc/ld.so.cache', 'latin1');
+  } catch {
+    // No loader cache (not glibc Linux): only LD_LIBRARY_PATH counts.
+  }
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const name of names) {
+    const present = directories.some((d) => existsSync(join(d, name))) || cache.includes(`${name}\0`);
+    (present ? found : missing).push(name);
+  }
+  return { found, missing };
+}

@@ -1,0 +1,26 @@
+import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The slice of the WASM backend a composite kernel needs: reference counting of data ids. */
+export interface KernelBackend {
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/**
+ * Runs another kernel of the WASM backend directly (no engine, no tape), as tfjs's own
+ * composite kernels do. The result is owned by the caller.
+ */
+export function callKernel(
+  backend: KernelBackend,
+  kernelName: string,
+  inputs: Record<string, TensorInfo> | TensorInfo[],
+  attrs: NamedAttrMap = {},
+): TensorInfo {
+  const kernel = getKernel(kernelName, 'wasm');
+  if (!kernel) throw new Error(`the WASM backend has no '${kernelName}' kernel`);
+  return kernel.kernelFunc({ inputs: inputs as never, attrs, backend: backend as never }) as TensorInfo;
+}
+
+/** Frees intermediates made with `callKernel`. */
+export function release(backend: KernelBackend, ...infos: TensorInfo[]): void {
+  for (const info of infos) backend.disposeData(info.dataId);
+}

@@ -1,0 +1,78 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activateBackend, registerBackendPlugin, tf } from '@procrustes/core';
+import { cpuBackendPlugin } from '@procrustes/backend-cpu';
+import { randomValues, relativeError } from '@procrustes/backend-conformance';
+import { wasmBackendPlugin } from './index.js';
+
+type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+interface Case {
+  input: [number, number, number, number];
+  filter: [number, number, number, number];
+  stride: number;
+  pad: Padding;
+}
+
+const cases: Case[] = [];
+for (const stride of [1, 2]) {
+  for (const pad of ['same', 'valid', [[0, 0], [1, 1], [1, 1], [0, 0]]] as Padding[]) {
+    for (const input of [
+      [2, 7, 7, 3],
+      [3, 8, 6, 4],
+    ] as Array<[number, number, number, number]>) {
+      for (const k of [1, 3]) cases.push({ input, filter: [k, k, input[3], 5], stride, pad });
+    }
+  }
+}
+cases.push({ input: [2, 9, 9, 2], filter: [5, 3, 2, 3], stride: 2, pad: 'same' });
+
+const label = (c: Case) => `input [${c.input}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}`;
+
+/** The kernels' outputs and the full conv2d gradients, read back to the host. */
+async function compute(c: Case): Promise<Record<string, Float32Array>> {
+  const x = tf.tensor4d(randomValues(c.input.reduce((a, b) => a * b), 1), c.input);
+  const w = tf.tensor4d(randomValues(c.filter.reduce((a, b) => a * b), 2), c.filter);
+  const y = tf.conv2d(x, w, c.stride, c.pad);
+  const dy = tf.tensor4d(randomValues(y.size, 3), y.shape as [number, number, number, number]);
+  const attrs = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+  const filterGradient = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: c.filter } as never) as tf.Tensor;
+  const inputGradient = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: c.input } as never) as tf.Tensor;
+  const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), dy)))([x, w]);
+  const out = {
+    filterGradient: (await filterGradient.data()) as Float32Array,
+    inputGradient: (await inputGradient.data()) as Float32Array,
+    gradientX: (await gx.data()) as Float32Array,
+    gradientW: (await gw.data()) as Float32Array,
+  };
+  tf.dispose([x, w, y, dy, filterGradient, inputGradient, gx, gw]);
+  return out;
+}
+
+describe('WASM training kernels against the CPU backend', () => {
+  beforeAll(() => {
+    registerBackendPlugin(cpuBackendPlugin);
+    registerBackendPlugin(wasmBackendPlugin);
+  });
+
+  it.each(cases.map((c) => [label(c), c] as const))('%s', async (_, c) => {
+    await activateBackend('cpu');
+    const expected = await compute(c);
+    await activateBackend('wasm');
+    const before = tf.memory();
+    const actual = await compute(c);
+    const after = tf.memory();
+    for (const key of Object.keys(expected)) {
+      expect(relativeError(actual[key], expected[key]), key).toBeLessThan(1e-5);
+    }
+    expect(after.numTensors).toBe(before.numTensors);
+    expect(after.numDataBuffers).toBe(before.numDataBuffers);
+  });
+
+  it('replaces the native Conv2DBackpropInput and adds Conv2DBackpropFilter', async () => {
+    await activateBackend('wasm');
+    const names = tf.getKernelsForBackend('wasm').map((k) => k.kernelName);
+    expect(names).toContain('Conv2DBackpropFilter');
+    const input = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    expect(input?.kernelFunc.name).toBe('conv2dBackpropInput');
+  });
+});

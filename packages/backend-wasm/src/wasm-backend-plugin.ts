@@ -1,0 +1,67 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ActiveBackend, BackendAvailability, BackendPlugin } from '@procrustes/core';
+import { registerWasmTrainingKernels } from './register-training-kernels.js';
+
+export interface WasmBackendOptions {
+  /**
+   * Where the `.wasm` files are served from (a URL prefix ending in '/', or a map of file
+   * name to URL), as tfjs's `setWasmPaths` takes it. Needed in bundled browser builds; in Node
+   * the files are read from the installed @tensorflow/tfjs-backend-wasm, never the network.
+   */
+  wasmPaths?: string | Record<string, string>;
+}
+
+const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+
+/** The directory of the installed package's `.wasm` files, in Node. */
+async function localWasmDirectory(): Promise<string> {
+  const { createRequire } = await import('node:module');
+  const { dirname, join } = await import('node:path');
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('@tensorflow/tfjs-backend-wasm');
+  return join(dirname(main), '/');
+}
+
+/** Creates the WASM backend plugin; `wasmBackendPlugin` is the one with default options. */
+export function createWasmBackendPlugin(options: WasmBackendOptions = {}): BackendPlugin {
+  return {
+    name: 'wasm',
+    description: 'TensorFlow.js WebAssembly backend (XNNPACK, SIMD) with Procrustes training kernels; Node and browsers',
+    async checkAvailability(): Promise<BackendAvailability> {
+      if (typeof WebAssembly === 'undefined') {
+        return { available: false, reason: 'this JavaScript runtime has no WebAssembly', fix: 'use Node.js ≥ 20 or a current browser' };
+      }
+      try {
+        await import('@tensorflow/tfjs-backend-wasm');
+      } catch (error) {
+        return {
+          available: false,
+          reason: `@tensorflow/tfjs-backend-wasm cannot be loaded: ${(error as Error).message}`,
+          fix: 'npm install @tensorflow/tfjs-backend-wasm@4.22.0',
+        };
+      }
+      return { available: true };
+    },
+    async activate(): Promise<ActiveBackend> {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const paths = options.wasmPaths ?? (isNode ? await localWasmDirectory() : undefined);
+      if (paths !== undefined && tf.findBackend('wasm') === null) {
+        wasm.setWasmPaths(paths as never);
+      }
+      registerWasmTrainingKernels();
+      const ok = await tf.setBackend('wasm');
+      if (!ok) throw new Error('the WASM backend failed to initialise (see the messages above)');
+      await tf.ready();
+      const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+      const threads = wasm.getThreadsCount();
+      return {
+        plugin: 'wasm',
+        tfjsBackend: 'wasm',
+        device: `CPU, WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`,
+        usingGpu: false,
+      };
+    },
+  };
+}
+
+export const wasmBackendPlugin: BackendPlugin = createWasmBackendPlugin();

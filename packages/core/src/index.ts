@@ -1,0 +1,62 @@
+import './register-gradients.js';
+
+export * as tf from '@tensorflow/tfjs-core';
+export { ProcrustesUsageError, usageError, isUsageError } from './errors.js';
+export {
+  createRandomState,
+  fillNormal,
+  fillUniform,
+  randomInteger,
+  randomPermutation,
+  type RandomState,
+} from './random.js';
+
+export { conv2d, conv2dOutputSize } from './layers/conv2d.js';
+export { batchNorm, type BatchNormParameters, type BatchNormOptions, type BatchNormResult } from './layers/batch-norm.js';
+export { dense } from './layers/dense.js';
+export { relu } from './layers/relu.js';
+export { globalAveragePool } from './layers/global-average-pool.js';
+export { heNormalFanOut, uniformFanIn } from './layers/initializers.js';
+
+export * from './network/spec.js';
+export { networkDepth, unitsPerStageForDepth, depthForms } from './network/depth.js';
+export { buildNetworkSpec, resolveNetworkConfig, countTrainableParameters } from './network/build-network-spec.js';
+export { MODEL_PRESETS, parseModelName, type ModelPreset } from './network/presets.js';
+export {
+  initializeParameters,
+  initialParameterValues,
+  createParameters,
+  trainableVariables,
+  disposeParameters,
+  type NetworkParameters,
+} from './network/parameters.js';
+export { forward, unitForward, type ForwardOptions, type ForwardResult, type UnitTap } from './network/forward.js';
+export { softmaxCrossEntropy } from './network/loss.js';
+export {
+  lossAndGradients,
+  disposeLossAndGradients,
+  assignStatistics,
+  type LossAndGradients,
+} from './network/loss-and-gradients.js';
+
+export { encodeWeights, decodeWeights, WEIGHTS_SHARD_NAME, type WeightEntry, type WeightsModelJson } from './weights/weights-format.js';
+
+export {
+  registerBackendPlugin,
+  listBackendPlugins,
+  getBackendPlugin,
+  activateBackend,
+  type BackendPlugin,
+  type BackendAvailability,
+  type ActiveBackend,
+} from './plugins/backend-plugin.js';
+export {
+  registerTrainingPlugin,
+  listTrainingPlugins,
+  createTrainingPlugin,
+  type TrainingPlugin,
+  type TrainingPluginFactory,
+  type TrainingContext,
+  type GradientContext,
+  type EpochContext,
+} from './plugins/training-plugin.js';

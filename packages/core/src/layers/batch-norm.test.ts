@@ -1,0 +1,35 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { batchNorm } from './batch-norm.js';
+
+describe('batchNorm (PyTorch semantics)', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  const x = () => tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13], [3, 2, 1, 2]);
+  const parameters = () => ({
+    gamma: tf.tensor1d([2, 1]),
+    beta: tf.tensor1d([0.5, -1]),
+    movingMean: tf.tensor1d([1, 1]),
+    movingVariance: tf.tensor1d([2, 3]),
+  });
+
+  it('training normalises with the biased batch variance and updates running statistics with the unbiased one', () => {
+    const result = batchNorm(x(), parameters(), { training: true });
+    // Channel 0 holds 1,3,5,7,9,11: mean 6, biased variance 35/3, unbiased 14.
+    const channel0 = Array.from(result.y.dataSync()).filter((_, i) => i % 2 === 0);
+    const expected = [1, 3, 5, 7, 9, 11].map((v) => (2 * (v - 6)) / Math.sqrt(35 / 3 + 1e-5) + 0.5);
+    channel0.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
+    expect(result.movingMean!.dataSync()[0]).toBeCloseTo(0.9 * 1 + 0.1 * 6, 6);
+    expect(result.movingVariance!.dataSync()[0]).toBeCloseTo(0.9 * 2 + 0.1 * 14, 5);
+  });
+
+  it('evaluation uses the running statistics and returns none', () => {
+    const result = batchNorm(x(), parameters(), { training: false });
+    expect(result.movingMean).toBeUndefined();
+    expect(result.y.dataSync()[0]).toBeCloseTo((2 * (1 - 1)) / Math.sqrt(2 + 1e-5) + 0.5, 6);
+    expect(result.y.dataSync()[1]).toBeCloseTo((2 - 1) / Math.sqrt(3 + 1e-5) - 1, 6);
+  });
+});

@@ -1,0 +1,72 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { heNormalFanOut, uniformFanIn } from '../layers/initializers.js';
+import { createRandomState, type RandomState } from '../random.js';
+import type { NetworkSpec, ParameterSpec } from './spec.js';
+
+/** Every tensor of a network by weight name: trainable variables and running statistics. */
+export type NetworkParameters = Record<string, tf.Variable>;
+
+/** Host values of a parameter in spec order, drawn from a seeded generator. */
+export function initialParameterValues(
+  spec: NetworkSpec,
+  seed: number,
+): { values: Map<string, Float32Array>; state: RandomState } {
+  let state = createRandomState(seed);
+  const values = new Map<string, Float32Array>();
+  for (const p of spec.parameters) {
+    const size = p.shape.reduce((a, b) => a * b, 1);
+    switch (p.initializer) {
+      case 'he-normal-fan-out': {
+        const drawn = heNormalFanOut(p.shape, state);
+        state = drawn.state;
+        values.set(p.name, drawn.values);
+        break;
+      }
+      case 'dense-uniform': {
+        const drawn = uniformFanIn(p.shape, p.fanIn ?? p.shape[0], state);
+        state = drawn.state;
+        values.set(p.name, drawn.values);
+        break;
+      }
+      case 'ones':
+        values.set(p.name, new Float32Array(size).fill(1));
+        break;
+      case 'zeros':
+        values.set(p.name, new Float32Array(size));
+        break;
+    }
+  }
+  return { values, state };
+}
+
+/** Creates the network's variables (on the active backend) from a seed. */
+export function initializeParameters(spec: NetworkSpec, seed: number): NetworkParameters {
+  const { values } = initialParameterValues(spec, seed);
+  return createParameters(spec, (p) => values.get(p.name)!);
+}
+
+/** Creates the network's variables from values supplied per parameter. */
+export function createParameters(
+  spec: NetworkSpec,
+  valueOf: (parameter: ParameterSpec) => Float32Array | tf.Tensor,
+): NetworkParameters {
+  const parameters: NetworkParameters = {};
+  for (const p of spec.parameters) {
+    const value = valueOf(p);
+    // Variables are not given tfjs names: names are process-global and two networks would collide.
+    parameters[p.name] =
+      value instanceof tf.Tensor
+        ? tf.tidy(() => tf.variable(tf.reshape(value, p.shape), p.trainable))
+        : tf.tidy(() => tf.variable(tf.tensor(value, p.shape, 'float32'), p.trainable));
+  }
+  return parameters;
+}
+
+/** The trainable variables in spec order (what gradients are taken with respect to). */
+export function trainableVariables(spec: NetworkSpec, parameters: NetworkParameters): tf.Variable[] {
+  return spec.parameters.filter((p) => p.trainable).map((p) => parameters[p.name]);
+}
+
+export function disposeParameters(parameters: NetworkParameters): void {
+  for (const v of Object.values(parameters)) v.dispose();
+}

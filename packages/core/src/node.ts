@@ -1,0 +1,2 @@
+// Node-only helpers (file system). The main entry stays usable in browsers and bundlers.
+export { saveWeights, loadWeights, loadParameters } from './weights/weights-files.js';

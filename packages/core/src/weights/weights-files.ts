@@ -1,0 +1,70 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type * as tf from '@tensorflow/tfjs-core';
+import { usageError } from '../errors.js';
+import { createParameters, type NetworkParameters } from '../network/parameters.js';
+import type { NetworkSpec } from '../network/spec.js';
+import { decodeWeights, encodeWeights, WEIGHTS_SHARD_NAME } from './weights-format.js';
+
+/**
+ * Writes `model.json` and `weights.bin` into `directory`. Each file is written to a temporary
+ * name and renamed, so a reader never sees half a file.
+ */
+export async function saveWeights(
+  directory: string,
+  tensors: Record<string, tf.Tensor>,
+  metadata?: Record<string, unknown>,
+): Promise<void> {
+  const { modelJson, shard } = await encodeWeights(tensors, metadata);
+  await mkdir(directory, { recursive: true });
+  const shardPath = join(directory, WEIGHTS_SHARD_NAME);
+  await writeFile(`${shardPath}.tmp`, shard);
+  await rename(`${shardPath}.tmp`, shardPath);
+  const jsonPath = join(directory, 'model.json');
+  await writeFile(`${jsonPath}.tmp`, JSON.stringify(modelJson, null, 1));
+  await rename(`${jsonPath}.tmp`, jsonPath);
+}
+
+/** Reads a TensorFlow.js weights directory into host arrays by name. */
+export async function loadWeights(directory: string): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
+  const jsonPath = join(directory, 'model.json');
+  let text: string;
+  try {
+    text = await readFile(jsonPath, 'utf8');
+  } catch (error) {
+    throw usageError(`cannot read ${jsonPath}: ${(error as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw usageError(`${jsonPath} is not valid JSON`);
+  }
+  return decodeWeights(
+    json,
+    (path) => {
+      try {
+        return new Uint8Array(readFileSync(join(directory, path)));
+      } catch (error) {
+        throw usageError(`cannot read weight shard ${join(directory, path)}: ${(error as Error).message}`);
+      }
+    },
+    jsonPath,
+  );
+}
+
+/** Loads a weights directory as the parameters of `spec`, checking names and shapes. */
+export async function loadParameters(directory: string, spec: NetworkSpec): Promise<NetworkParameters> {
+  const weights = await loadWeights(directory);
+  for (const p of spec.parameters) {
+    const w = weights.get(p.name);
+    if (!w) throw usageError(`${directory} has no weight '${p.name}' needed by ${spec.name}`);
+    if (w.shape.join('x') !== p.shape.join('x')) {
+      throw usageError(`${directory}: weight '${p.name}' has shape [${w.shape}] but ${spec.name} needs [${p.shape}]`);
+    }
+  }
+  const extra = [...weights.keys()].filter((name) => !spec.parameters.some((p) => p.name === name));
+  if (extra.length > 0) throw usageError(`${directory} has weights that ${spec.name} does not have: ${extra.slice(0, 5).join(', ')}`);
+  return createParameters(spec, (p) => weights.get(p.name)!.values);
+}
