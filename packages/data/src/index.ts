@@ -1,0 +1,13 @@
+export type { ImageDataset, ImageSet } from './dataset.js';
+export { takeFirst } from './dataset.js';
+export { parseIdx, type IdxArray } from './idx.js';
+export { imageSetFromIdx } from './idx-dataset.js';
+export { parseCifar, concatImageSets, type CifarVariant } from './cifar.js';
+export { maybeGunzip } from './gzip.js';
+export { DATASETS, DATASET_NAMES, EMBEDDED_DATASET, type DatasetDescriptor, type DatasetFile } from './catalogue.js';
+export { readDatasetDirectory, missingDatasetFiles, findDatasetFile } from './read-directory.js';
+export { downloadDatasetFile, sha256 } from './download.js';
+export { loadDataset, defaultCacheDirectory, type LoadDatasetOptions } from './locate.js';
+export { readEmbeddedDataset } from './embedded.js';
+export { channelStatistics, type ChannelStatistics } from './standardize.js';
+export { hostBatches, batchTensors, batchCount, type Augmentation, type BatchOptions, type HostBatch } from './batches.js';
