@@ -1,15 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-
-const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
-
-/** Runs the built CLI in plain Node, as a user would. */
-export function procrustes(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', timeout: 120_000 });
-  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
-}
+import { procrustes } from './run-built-cli.js';
 
 describe('procrustes CLI', () => {
   it('backends: wasm and cpu usable, node-gpu not, with the reason and the fix', () => {

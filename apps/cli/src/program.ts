@@ -3,6 +3,9 @@ import { isUsageError } from '@procrustes/core';
 import { registerCliBackends } from './backends.js';
 import { addBackendsCommand } from './commands/backends.js';
 import { addModelsCommand } from './commands/models.js';
+import { addTrainCommand } from './commands/train.js';
+import { addEvalCommand } from './commands/eval.js';
+import { addStartCommand } from './commands/start.js';
 
 export function createProgram(): Command {
   registerCliBackends();
@@ -13,6 +16,9 @@ export function createProgram(): Command {
     .exitOverride();
   addBackendsCommand(program);
   addModelsCommand(program);
+  addTrainCommand(program);
+  addEvalCommand(program);
+  addStartCommand(program);
   return program;
 }
 

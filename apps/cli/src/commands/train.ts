@@ -1,0 +1,187 @@
+import { existsSync, readdirSync, accessSync, constants, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { activateBackend, buildNetworkSpec, countTrainableParameters, parseModelName, usageError } from '@procrustes/core';
+import { DATASET_NAMES, loadDataset, type ImageDataset } from '@procrustes/data';
+import { parseSchedule, trainNetwork, type EpochMetrics, type RunConfig } from '@procrustes/train';
+import { backendNames } from '../backends.js';
+import { parseNonNegativeInteger, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber } from '../options.js';
+
+export interface TrainCommandOptions {
+  model: string;
+  dataset: string;
+  dataDir?: string;
+  epochs: number;
+  batch: number;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: string;
+  milestones?: number[];
+  gamma: number;
+  pad?: number;
+  flip?: boolean;
+  width: number;
+  backend: string;
+  out?: string;
+  seed: number;
+  resume?: boolean;
+  force?: boolean;
+  limitTrain?: number;
+  limitTest?: number;
+  quiet?: boolean;
+}
+
+function parseMilestones(value: string): number[] {
+  const parts = value.split(',').map((v) => Number(v.trim()));
+  if (parts.some((v) => !Number.isInteger(v) || v <= 0)) throw usageError(`--milestones '${value}' must be comma-separated positive epochs, e.g. 2,3`);
+  return parts;
+}
+
+/** Checks the run directory: a new run needs an empty or absent writable one unless --force. */
+function prepareRunDirectory(out: string, resume: boolean, force: boolean): void {
+  if (resume) {
+    if (!existsSync(`${out}/config.json`)) throw usageError(`cannot resume: ${out} has no config.json (start a new run without --resume)`);
+    return;
+  }
+  if (existsSync(out) && readdirSync(out).length > 0 && !force) {
+    throw usageError(`${out} already holds a run: pass --resume to continue it or --force to start over in it`);
+  }
+  const parent = existsSync(out) ? out : dirname(resolve(out));
+  try {
+    mkdirSync(parent, { recursive: true });
+    accessSync(parent, constants.W_OK);
+  } catch {
+    throw usageError(`cannot write the run directory ${out}: choose a writable --out`);
+  }
+}
+
+export function runConfigFromOptions(options: TrainCommandOptions, dataset: string): RunConfig {
+  const name = parseModelName(options.model);
+  const descriptorShape: [number, number, number] = dataset.startsWith('cifar') ? [32, 32, 3] : [28, 28, 1];
+  const classes = dataset === 'cifar-100' ? 100 : 10;
+  return {
+    model: options.model,
+    network: { ...name, width: options.width, inputShape: descriptorShape, classes },
+    dataset,
+    dataDirectory: options.dataDir,
+    limitTrain: options.limitTrain,
+    limitTest: options.limitTest,
+    epochs: options.epochs,
+    batchSize: options.batch,
+    learningRate: options.lr,
+    momentum: options.momentum,
+    weightDecay: options.weightDecay,
+    schedule: parseSchedule(options.schedule, options.milestones, options.gamma, options.epochs),
+    augmentation: { pad: options.pad ?? (dataset.startsWith('cifar') ? 4 : 2), flip: options.flip ?? dataset.startsWith('cifar') },
+    seed: options.seed,
+    backend: options.backend,
+    plugins: [],
+  };
+}
+
+function formatMetrics(m: EpochMetrics): string {
+  return (
+    `epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)} acc ${(100 * m.trainAccuracy).toFixed(2)}% | ` +
+    `test loss ${m.testLoss.toFixed(4)} acc ${(100 * m.testAccuracy).toFixed(2)}% | lr ${m.learningRate.toPrecision(3)} | ` +
+    `${m.seconds.toFixed(1)} s, ${m.imagesPerSecond.toFixed(1)} images/s`
+  );
+}
+
+/** Trains per the options; shared by `train` and `start`. Returns the history. */
+export async function runTraining(options: TrainCommandOptions, log: (line: string) => void = console.log): Promise<EpochMetrics[]> {
+  const out = options.out ?? `runs/${options.model}-${options.dataset}-seed${options.seed}`;
+  prepareRunDirectory(out, options.resume ?? false, options.force ?? false);
+  let config: RunConfig;
+  if (options.resume) {
+    config = JSON.parse(await readFile(`${out}/config.json`, 'utf8')) as RunConfig;
+  } else {
+    config = runConfigFromOptions(options, options.dataset);
+  }
+  const spec = buildNetworkSpec(config.network);
+  const active = await activateBackend(config.backend);
+  const dataset: ImageDataset = await loadDataset(config.dataset, { dataDirectory: config.dataDirectory, log });
+  const [h, w, c] = dataset.train.shape;
+  if (h !== config.network.inputShape![0] || w !== config.network.inputShape![1] || c !== config.network.inputShape![2]) {
+    config.network = { ...config.network, inputShape: dataset.train.shape };
+  }
+  log(`model     ${spec.name} (${config.network.block}, n=${config.network.n}, width ${config.network.width}), ${countTrainableParameters(buildNetworkSpec(config.network)).toLocaleString('en-US')} parameters`);
+  log(`data      ${dataset.name}: ${dataset.source}; train ${Math.min(dataset.train.count, config.limitTrain ?? Infinity)}, test ${Math.min(dataset.test.count, config.limitTest ?? Infinity)}`);
+  log(`backend   ${config.backend}: ${active.device}`);
+  log(`recipe    ${config.epochs} epochs, batch ${config.batchSize}, lr ${config.learningRate} (${config.schedule.kind}${config.schedule.kind === 'multistep' ? ` at ${config.schedule.milestones.join(',')}` : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}, pad ${config.augmentation.pad}, flip ${config.augmentation.flip ? 'on' : 'off'}, seed ${config.seed}`);
+  log(`run       ${out}${options.resume ? ' (resuming)' : ''}`);
+
+  const interactive = process.stderr.isTTY && !options.quiet;
+  const bar = interactive
+    ? new cliProgress.SingleBar(
+        { format: 'epoch {epoch}/{epochs} [{bar}] {value}/{total} | loss {loss} acc {accuracy}% | {speed} img/s | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  let barEpoch = -1;
+  const result = await trainNetwork({
+    config,
+    dataset,
+    runDirectory: out,
+    resume: options.resume,
+    onProgress: (p) => {
+      if (p.kind === 'step') {
+        const payload = { epoch: p.epoch + 1, epochs: p.epochs, loss: p.loss.toFixed(4), accuracy: (100 * p.accuracy).toFixed(1), speed: p.imagesPerSecond.toFixed(1) };
+        if (bar && barEpoch !== p.epoch) {
+          bar.start(p.steps, 0, payload);
+          barEpoch = p.epoch;
+        }
+        bar?.update(p.step, payload);
+      } else {
+        bar?.stop();
+        barEpoch = -1;
+        log(formatMetrics(p.metrics));
+      }
+    },
+  });
+  bar?.stop();
+  const last = result.history[result.history.length - 1];
+  if (last) {
+    const seconds = result.history.reduce((s, m) => s + m.seconds, 0);
+    log(`done      test accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${last.epoch} epochs; ${(seconds / result.history.length).toFixed(1)} s per epoch; checkpoint in ${out}/checkpoint`);
+  }
+  return result.history;
+}
+
+export function addTrainOptions(command: Command): Command {
+  return command
+    .option('--model <name>', 'model: a preset (resnet-20, procresnet-22, …) or FAMILY-DEPTH', 'resnet-20')
+    .addOption(new Option('--dataset <name>', 'dataset').choices(DATASET_NAMES).default('fashion-mnist'))
+    .option('--data-dir <dir>', 'read the dataset from this directory')
+    .option('--epochs <n>', 'epochs', parsePositiveInteger, 10)
+    .option('--batch <n>', 'batch size', parsePositiveInteger, 128)
+    .option('--lr <rate>', 'learning rate', parsePositiveNumber, 0.1)
+    .option('--momentum <m>', 'SGD momentum', parseNonNegativeNumber, 0.9)
+    .option('--weight-decay <λ>', 'weight decay', parseNonNegativeNumber, 1e-4)
+    .addOption(new Option('--schedule <kind>', 'learning-rate schedule').choices(['multistep', 'cosine', 'constant']).default('multistep'))
+    .option('--milestones <epochs>', 'multistep: epochs at which the rate is multiplied by --gamma (default: ½ and ¾ of training)', parseMilestones)
+    .option('--gamma <g>', 'multistep factor', parsePositiveNumber, 0.1)
+    .option('--pad <pixels>', 'random-crop padding (default 4 on CIFAR, 2 otherwise; 0 = none)', parseNonNegativeInteger)
+    .option('--flip', 'random horizontal flips (default on CIFAR)')
+    .option('--no-flip', 'no random horizontal flips')
+    .option('--width <w>', 'base width', parsePositiveInteger, 16)
+    .option('--backend <name>', `backend plugin (${backendNames().join(', ')})`, 'wasm')
+    .option('--out <dir>', 'run directory (default runs/<model>-<dataset>-seed<seed>)')
+    .option('--seed <n>', 'seed of initialisation, data order and augmentation', parseNonNegativeInteger, 0)
+    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--force', 'start over in an --out that already holds a run')
+    .option('--limit-train <n>', 'use only the first n training images', parsePositiveInteger)
+    .option('--limit-test <n>', 'use only the first n test images', parsePositiveInteger)
+    .option('--quiet', 'no progress bar');
+}
+
+export function addTrainCommand(program: Command): void {
+  addTrainOptions(program.command('train').description('train a model; writes config.json, metrics.jsonl and checkpoint/ into the run directory')).action(
+    async (options: TrainCommandOptions) => {
+      await runTraining(options);
+    },
+  );
+}

@@ -1,0 +1,36 @@
+import type { NetworkConfig } from '@procrustes/core';
+import type { Augmentation } from '@procrustes/data';
+import type { LearningRateSchedule } from './schedule.js';
+
+/** Everything that defines a run; saved as config.json in the run directory. */
+export interface RunConfig {
+  model: string;
+  network: NetworkConfig;
+  dataset: string;
+  dataDirectory?: string;
+  limitTrain?: number;
+  limitTest?: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: LearningRateSchedule;
+  augmentation: Augmentation;
+  seed: number;
+  backend: string;
+  /** Training plugins by name with their options. */
+  plugins: Array<{ name: string; options: Record<string, unknown> }>;
+}
+
+/** One line of metrics.jsonl. */
+export interface EpochMetrics {
+  epoch: number;
+  learningRate: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss: number;
+  testAccuracy: number;
+  seconds: number;
+  imagesPerSecond: number;
+}
