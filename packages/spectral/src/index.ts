@@ -1,0 +1,15 @@
+export { convSingularValues, convSingularValuesOf, complexSingularValues, type SingularValueOptions } from './conv-singular-values.js';
+export { readKernel, checkKernel, type KernelData, type KernelInput } from './kernel.js';
+export { polyphaseKernel } from './polyphase.js';
+export { kernelDft, inverseKernelDft, type KernelSpectrum } from './dft.js';
+export { projectConvSpectrum, projectKernelExact, type SpectrumTarget, type ProjectionOptions } from './project-conv-spectrum.js';
+export { newtonSchulzPolarFactors } from './newton-schulz.js';
+export { convOperatorNorm, type OperatorNormOptions } from './conv-operator-norm.js';
+export {
+  createSpectralRegularizer,
+  spectralRegularizerFactory,
+  spectralTargetsOf,
+  projectTargets,
+  type SpectralRegularizerOptions,
+  type SpectralTarget,
+} from './spectral-regularizer.js';

@@ -1,0 +1,117 @@
+import { Matrix, SVD } from 'ml-matrix';
+import { tf, usageError } from '@procrustes/core';
+import { embedComplex, extractComplex } from './complex-blocks.js';
+import { inverseKernelDft, isCanonicalFrequency, kernelDft, partnerFrequency, type KernelSpectrum } from './dft.js';
+import { checkInputSize, readKernel, type KernelData, type KernelInput } from './kernel.js';
+import { newtonSchulzPolarFactors } from './newton-schulz.js';
+
+/** Where the singular values go: all equal to `scale` (Procrustes), or capped at `max` (clip). */
+export type SpectrumTarget = { mode: 'procrustes'; scale: number } | { mode: 'clip'; max: number };
+
+export interface ProjectionOptions {
+  /** 'exact': SVD per frequency (float64, host); 'newton-schulz': the paper's iteration, batched on the active backend. */
+  method?: 'exact' | 'newton-schulz';
+  /** Newton–Schulz iterations (default 20: float32 precision on the reference cases; 10 leaves up to 1e-4). */
+  iterations?: number;
+  /**
+   * 'reference-code' reproduces the paper's published code, which rebuilds the complex
+   * matrices with the wrong conjugation and so returns the circularly flipped projection.
+   */
+  compat?: 'reference-code';
+}
+
+function checkTarget(target: SpectrumTarget): void {
+  if (target?.mode === 'procrustes') {
+    if (!(Number.isFinite(target.scale) && target.scale > 0)) throw usageError(`procrustes scale must be a positive number, got ${target.scale}`);
+  } else if (target?.mode === 'clip') {
+    if (!(Number.isFinite(target.max) && target.max >= 0)) throw usageError(`clip max must be a non-negative number, got ${target.max}`);
+  } else {
+    throw usageError(`unknown projection mode '${(target as { mode?: string })?.mode}': choose procrustes or clip`);
+  }
+}
+
+/** U·f(Σ)·Vᵀ of a real matrix: scale·U·Vᵀ or U·min(Σ, max)·Vᵀ. */
+function projectMatrix(matrix: Matrix, target: SpectrumTarget): Matrix {
+  const svd = new SVD(matrix, { autoTranspose: true });
+  const u = svd.leftSingularVectors;
+  const v = svd.rightSingularVectors;
+  const sigma = svd.diagonal;
+  const k = sigma.length;
+  const weights = sigma.map((s) => (target.mode === 'procrustes' ? target.scale : Math.min(s, target.max)));
+  const scaledU = new Matrix(u.rows, k);
+  for (let i = 0; i < u.rows; i++) for (let j = 0; j < k; j++) scaledU.set(i, j, u.get(i, j) * weights[j]);
+  return scaledU.mmul(v.subMatrix(0, v.rows - 1, 0, k - 1).transpose());
+}
+
+/** Replaces each frequency's matrix (exactly, on the host); conjugate partners by symmetry. */
+function projectSpectrumExact(spectrum: KernelSpectrum, target: SpectrumTarget): void {
+  const { n, m, rows, columns, real, imaginary } = spectrum;
+  const block = rows * columns;
+  for (let u = 0; u < n; u++) {
+    for (let v = 0; v < m; v++) {
+      if (!isCanonicalFrequency(u, v, n, m)) continue;
+      const offset = (u * m + v) * block;
+      const projected = extractComplex(
+        projectMatrix(embedComplex(real.subarray(offset, offset + block), imaginary.subarray(offset, offset + block), rows, columns), target),
+        rows,
+        columns,
+      );
+      real.set(projected.real, offset);
+      imaginary.set(projected.imaginary, offset);
+      const [pu, pv] = partnerFrequency(u, v, n, m);
+      const partner = (pu * m + pv) * block;
+      if (partner !== offset) {
+        real.set(projected.real, partner);
+        imaginary.set(projected.imaginary.map((x) => -x), partner);
+      }
+    }
+  }
+}
+
+/** Synchronous exact projection of a validated host kernel. */
+export function projectKernelExact(kernel: KernelData, inputSize: readonly [number, number], target: SpectrumTarget, compat?: 'reference-code'): KernelData {
+  checkTarget(target);
+  const [kh, kw, cin, cout] = kernel.shape;
+  if (kh === 1 && kw === 1 && compat === undefined) {
+    // A 1×1 kernel's DFT is the same real matrix at every frequency: project it once.
+    const matrix = new Matrix(cin, cout);
+    for (let i = 0; i < cin; i++) for (let j = 0; j < cout; j++) matrix.set(i, j, kernel.data[i * cout + j]);
+    return { shape: kernel.shape, data: Float64Array.from(projectMatrix(matrix, target).to1DArray()) };
+  }
+  const spectrum = kernelDft(kernel, inputSize[0], inputSize[1]);
+  projectSpectrumExact(spectrum, target);
+  return { shape: kernel.shape, data: inverseKernelDft(spectrum, kh, kw, compat === 'reference-code') };
+}
+
+/**
+ * Projects a convolution kernel onto a spectrum: per DFT frequency at `inputSize`, A = UΣVᴴ
+ * becomes scale·UVᴴ (Procrustes) or U·min(Σ, max)·Vᴴ (clip); the inverse DFT is cut back to
+ * the kernel's support. Takes a tensor (returns a new tensor) or {shape, data} (returns the same form).
+ */
+export async function projectConvSpectrum(kernel: tf.Tensor, inputSize: readonly number[], target: SpectrumTarget, options?: ProjectionOptions): Promise<tf.Tensor4D>;
+export async function projectConvSpectrum(kernel: KernelData, inputSize: readonly number[], target: SpectrumTarget, options?: ProjectionOptions): Promise<KernelData>;
+export async function projectConvSpectrum(
+  kernel: KernelInput,
+  inputSize: readonly number[],
+  target: SpectrumTarget,
+  options: ProjectionOptions = {},
+): Promise<tf.Tensor4D | KernelData> {
+  checkTarget(target);
+  const k = await readKernel(kernel);
+  const size = checkInputSize(inputSize, k, 1);
+  const method = options.method ?? 'exact';
+  let result: KernelData;
+  if (method === 'exact') {
+    result = projectKernelExact(k, size, target, options.compat);
+  } else if (method === 'newton-schulz') {
+    if (target.mode !== 'procrustes') throw usageError("method 'newton-schulz' computes Procrustes projections only; use method 'exact' for clip");
+    const [kh, kw] = k.shape;
+    const spectrum = kernelDft(k, size[0], size[1]);
+    await newtonSchulzPolarFactors(spectrum, target.scale, options.iterations ?? 20);
+    result = { shape: k.shape, data: inverseKernelDft(spectrum, kh, kw, options.compat === 'reference-code') };
+  } else {
+    throw usageError(`unknown method '${method}': choose exact or newton-schulz`);
+  }
+  if (kernel instanceof tf.Tensor) return tf.tensor4d(Float32Array.from(result.data), result.shape);
+  return result;
+}
