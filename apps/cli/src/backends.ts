@@ -1,13 +1,15 @@
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { nodeGpuBackendPlugin } from '@procrustes/backend-node-gpu';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
-import { listBackendPlugins, registerBackendPlugin } from '@procrustes/core';
+import { listBackendPlugins, registerBackendPlugin, registerTrainingPlugin } from '@procrustes/core';
+import { spectralRegularizerFactory } from '@procrustes/spectral';
 
 /** The backend plugins the CLI offers, in order of preference for training here. */
 export function registerCliBackends(): void {
   registerBackendPlugin(wasmBackendPlugin);
   registerBackendPlugin(nodeGpuBackendPlugin);
   registerBackendPlugin(cpuBackendPlugin);
+  registerTrainingPlugin(spectralRegularizerFactory);
 }
 
 export function backendNames(): string[] {

@@ -6,6 +6,8 @@ import { addModelsCommand } from './commands/models.js';
 import { addTrainCommand } from './commands/train.js';
 import { addEvalCommand } from './commands/eval.js';
 import { addStartCommand } from './commands/start.js';
+import { addSpectrumCommands } from './commands/spectrum.js';
+import { addBenchCommand } from './commands/bench.js';
 
 export function createProgram(): Command {
   registerCliBackends();
@@ -19,6 +21,8 @@ export function createProgram(): Command {
   addTrainCommand(program);
   addEvalCommand(program);
   addStartCommand(program);
+  addSpectrumCommands(program);
+  addBenchCommand(program);
   return program;
 }
 

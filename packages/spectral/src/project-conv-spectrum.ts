@@ -51,11 +51,20 @@ function projectSpectrumExact(spectrum: KernelSpectrum, target: SpectrumTarget):
     for (let v = 0; v < m; v++) {
       if (!isCanonicalFrequency(u, v, n, m)) continue;
       const offset = (u * m + v) * block;
-      const projected = extractComplex(
-        projectMatrix(embedComplex(real.subarray(offset, offset + block), imaginary.subarray(offset, offset + block), rows, columns), target),
-        rows,
-        columns,
-      );
+      let projected: { real: Float64Array; imaginary: Float64Array };
+      if (imaginary.subarray(offset, offset + block).every((x) => x === 0)) {
+        // A real matrix (every frequency of a 1×1 kernel; u, v ∈ {0, n/2}): a real SVD, four to
+        // eight times cheaper than the complex embedding's.
+        const matrix = new Matrix(rows, columns);
+        for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) matrix.set(i, j, real[offset + i * columns + j]);
+        projected = { real: Float64Array.from(projectMatrix(matrix, target).to1DArray()), imaginary: new Float64Array(block) };
+      } else {
+        projected = extractComplex(
+          projectMatrix(embedComplex(real.subarray(offset, offset + block), imaginary.subarray(offset, offset + block), rows, columns), target),
+          rows,
+          columns,
+        );
+      }
       real.set(projected.real, offset);
       imaginary.set(projected.imaginary, offset);
       const [pu, pv] = partnerFrequency(u, v, n, m);
@@ -68,17 +77,20 @@ function projectSpectrumExact(spectrum: KernelSpectrum, target: SpectrumTarget):
   }
 }
 
+/**
+ * A 1×1 kernel's DFT is the same real matrix at every frequency, and so is its projection:
+ * one frequency gives the result for any DFT size (and its circular flip is itself).
+ */
+function effectiveDftSize(kernel: KernelData, inputSize: readonly [number, number]): [number, number] {
+  return kernel.shape[0] === 1 && kernel.shape[1] === 1 ? [1, 1] : [inputSize[0], inputSize[1]];
+}
+
 /** Synchronous exact projection of a validated host kernel. */
 export function projectKernelExact(kernel: KernelData, inputSize: readonly [number, number], target: SpectrumTarget, compat?: 'reference-code'): KernelData {
   checkTarget(target);
-  const [kh, kw, cin, cout] = kernel.shape;
-  if (kh === 1 && kw === 1 && compat === undefined) {
-    // A 1×1 kernel's DFT is the same real matrix at every frequency: project it once.
-    const matrix = new Matrix(cin, cout);
-    for (let i = 0; i < cin; i++) for (let j = 0; j < cout; j++) matrix.set(i, j, kernel.data[i * cout + j]);
-    return { shape: kernel.shape, data: Float64Array.from(projectMatrix(matrix, target).to1DArray()) };
-  }
-  const spectrum = kernelDft(kernel, inputSize[0], inputSize[1]);
+  const [kh, kw] = kernel.shape;
+  const [n, m] = effectiveDftSize(kernel, inputSize);
+  const spectrum = kernelDft(kernel, n, m);
   projectSpectrumExact(spectrum, target);
   return { shape: kernel.shape, data: inverseKernelDft(spectrum, kh, kw, compat === 'reference-code') };
 }
@@ -106,7 +118,8 @@ export async function projectConvSpectrum(
   } else if (method === 'newton-schulz') {
     if (target.mode !== 'procrustes') throw usageError("method 'newton-schulz' computes Procrustes projections only; use method 'exact' for clip");
     const [kh, kw] = k.shape;
-    const spectrum = kernelDft(k, size[0], size[1]);
+    const [n, m] = effectiveDftSize(k, size);
+    const spectrum = kernelDft(k, n, m);
     await newtonSchulzPolarFactors(spectrum, target.scale, options.iterations ?? 20);
     result = { shape: k.shape, data: inverseKernelDft(spectrum, kh, kw, options.compat === 'reference-code') };
   } else {

@@ -20,6 +20,9 @@ export const START_JOB: TrainCommandOptions = {
   seed: 0,
   out: 'runs/start',
   force: true,
+  spectralMode: 'procrustes',
+  spectralMethod: 'exact',
+  spectralTargets: 'spectral-targets',
 };
 
 export function addStartCommand(program: Command): void {

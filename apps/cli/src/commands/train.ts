@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { activateBackend, buildNetworkSpec, countTrainableParameters, parseModelName, usageError } from '@procrustes/core';
+import { activateBackend, buildNetworkSpec, countTrainableParameters, createTrainingPlugin, parseModelName, usageError } from '@procrustes/core';
 import { DATASET_NAMES, loadDataset, type ImageDataset } from '@procrustes/data';
 import { parseSchedule, trainNetwork, type EpochMetrics, type RunConfig } from '@procrustes/train';
 import { backendNames } from '../backends.js';
@@ -33,6 +33,14 @@ export interface TrainCommandOptions {
   limitTrain?: number;
   limitTest?: number;
   quiet?: boolean;
+  regulFreq?: number;
+  spectralMode: 'procrustes' | 'clip';
+  spectralMethod: 'exact' | 'newton-schulz';
+  spectralCompat?: 'reference-code';
+  spectralTargets: 'spectral-targets' | 'all';
+  spectralScale?: number;
+  spectralMax?: number;
+  spectralIterations?: number;
 }
 
 function parseMilestones(value: string): number[] {
@@ -79,8 +87,30 @@ export function runConfigFromOptions(options: TrainCommandOptions, dataset: stri
     augmentation: { pad: options.pad ?? (dataset.startsWith('cifar') ? 4 : 2), flip: options.flip ?? dataset.startsWith('cifar') },
     seed: options.seed,
     backend: options.backend,
-    plugins: [],
+    plugins: regularizerPlugins(options, name.family),
   };
+}
+
+/** The spectral regularizer's entry in the run config: on by default for procresnet (p = 0.5), as in the paper. */
+function regularizerPlugins(options: TrainCommandOptions, family: string): RunConfig['plugins'] {
+  const probability = options.regulFreq ?? (family === 'procresnet' || options.spectralTargets === 'all' ? 0.5 : 0);
+  if (probability === 0) return [];
+  if (probability > 1) throw usageError(`--regul-freq ${probability} must be a probability in [0, 1]`);
+  if (family !== 'procresnet' && options.spectralTargets !== 'all') {
+    throw usageError(`${options.model} has no spectral targets (only procresnet has them): pass --spectral-targets all to regularize every convolution, or --regul-freq 0`);
+  }
+  const pluginOptions: Record<string, unknown> = {
+    probability,
+    seed: options.seed,
+    mode: options.spectralMode,
+    method: options.spectralMethod,
+    targets: options.spectralTargets,
+  };
+  if (options.spectralCompat) pluginOptions.compat = options.spectralCompat;
+  if (options.spectralScale !== undefined) pluginOptions.scale = options.spectralScale;
+  if (options.spectralMax !== undefined) pluginOptions.max = options.spectralMax;
+  if (options.spectralIterations !== undefined) pluginOptions.iterations = options.spectralIterations;
+  return [{ name: 'spectral-regularizer', options: pluginOptions }];
 }
 
 function formatMetrics(m: EpochMetrics): string {
@@ -122,11 +152,14 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
       )
     : undefined;
   let barEpoch = -1;
+  const plugins = config.plugins.map((p) => createTrainingPlugin(p.name, p.options));
+  for (const p of config.plugins) log(`plugin    ${p.name} ${JSON.stringify(p.options)}`);
   const result = await trainNetwork({
     config,
     dataset,
     runDirectory: out,
     resume: options.resume,
+    plugins,
     onProgress: (p) => {
       if (p.kind === 'step') {
         const payload = { epoch: p.epoch + 1, epochs: p.epochs, loss: p.loss.toFixed(4), accuracy: (100 * p.accuracy).toFixed(1), speed: p.imagesPerSecond.toFixed(1) };
@@ -175,7 +208,15 @@ export function addTrainOptions(command: Command): Command {
     .option('--force', 'start over in an --out that already holds a run')
     .option('--limit-train <n>', 'use only the first n training images', parsePositiveInteger)
     .option('--limit-test <n>', 'use only the first n test images', parsePositiveInteger)
-    .option('--quiet', 'no progress bar');
+    .option('--quiet', 'no progress bar')
+    .option('--regul-freq <p>', 'spectral regularizer: probability of projecting after an update (default 0.5 for procresnet, 0 = off)', parseNonNegativeNumber)
+    .addOption(new Option('--spectral-mode <mode>', 'regularizer projection').choices(['procrustes', 'clip']).default('procrustes'))
+    .addOption(new Option('--spectral-method <method>', 'regularizer solver').choices(['exact', 'newton-schulz']).default('exact'))
+    .addOption(new Option('--spectral-compat <behaviour>', "reproduce the paper's published code ('reference-code': flipped projection)").choices(['reference-code']))
+    .addOption(new Option('--spectral-targets <set>', 'convolutions to regularize').choices(['spectral-targets', 'all']).default('spectral-targets'))
+    .option('--spectral-scale <s>', 'Procrustes scale (default √(cout/cin) per convolution)', parsePositiveNumber)
+    .option('--spectral-max <m>', 'clip bound (default 1)', parsePositiveNumber)
+    .option('--spectral-iterations <n>', 'Newton–Schulz iterations (default 20)', parsePositiveInteger);
 }
 
 export function addTrainCommand(program: Command): void {

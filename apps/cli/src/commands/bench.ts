@@ -1,0 +1,130 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import {
+  activateBackend,
+  assignStatistics,
+  buildNetworkSpec,
+  createRandomState,
+  disposeLossAndGradients,
+  disposeParameters,
+  fillNormal,
+  initializeParameters,
+  lossAndGradients,
+  parseModelName,
+  tf,
+} from '@procrustes/core';
+import { projectTargets, spectralTargetsOf } from '@procrustes/spectral';
+import { createSgdState, disposeSgdState, sgdUpdate } from '@procrustes/train';
+import { parseInputShape, parsePositiveInteger } from '../options.js';
+
+export interface BenchOptions {
+  model: string;
+  input: [number, number, number];
+  batch: number;
+  steps: number;
+  warmup: number;
+  backend: string;
+  width: number;
+  regularizer?: 'exact' | 'newton-schulz' | 'both';
+}
+
+export interface BenchResult {
+  model: string;
+  input: string;
+  batch: number;
+  backend: string;
+  device: string;
+  steps: number;
+  stepMsMedian: number;
+  imagesPerSecond: number;
+  tensorDrift: number;
+  regularizer?: Array<{ method: string; projectionMsMedian: number; costAtHalfProbability: number }>;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Times full training steps (forward, backward, SGD update) after warm-up; optionally the regularizer's projections. */
+export async function benchmark(options: BenchOptions): Promise<BenchResult> {
+  const active = await activateBackend(options.backend);
+  const spec = buildNetworkSpec({ ...parseModelName(options.model), width: options.width, inputShape: options.input });
+  const parameters = initializeParameters(spec, 0);
+  const optimizer = createSgdState(spec);
+  const [h, w, c] = options.input;
+  const values = new Float32Array(options.batch * h * w * c);
+  fillNormal(createRandomState(1), values);
+  const inputs = tf.tensor4d(values, [options.batch, h, w, c]);
+  const labels = tf.tensor1d(Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), 'int32');
+  const step = async () => {
+    const result = lossAndGradients(spec, parameters, inputs, labels);
+    sgdUpdate(parameters, result.gradients, optimizer, 0.01, { momentum: 0.9, weightDecay: 1e-4 });
+    assignStatistics(parameters, result.statistics);
+    await result.loss.data();
+    disposeLossAndGradients(result);
+  };
+  for (let i = 0; i < options.warmup; i++) await step();
+  const before = tf.memory().numTensors;
+  const times: number[] = [];
+  for (let i = 0; i < options.steps; i++) {
+    const t0 = performance.now();
+    await step();
+    times.push(performance.now() - t0);
+  }
+  const drift = tf.memory().numTensors - before;
+  const stepMs = median(times);
+  const result: BenchResult = {
+    model: spec.name,
+    input: options.input.join('x'),
+    batch: options.batch,
+    backend: options.backend,
+    device: active.device,
+    steps: options.steps,
+    stepMsMedian: stepMs,
+    imagesPerSecond: (1000 * options.batch) / stepMs,
+    tensorDrift: drift,
+  };
+  if (options.regularizer && spec.spectralTargets.length > 0) {
+    result.regularizer = [];
+    const methods = options.regularizer === 'both' ? (['exact', 'newton-schulz'] as const) : [options.regularizer];
+    const targets = spectralTargetsOf(spec);
+    for (const method of methods) {
+      const projectionTimes: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        await projectTargets(parameters, targets, { method });
+        projectionTimes.push(performance.now() - t0);
+      }
+      const projectionMs = median(projectionTimes);
+      result.regularizer.push({ method, projectionMsMedian: projectionMs, costAtHalfProbability: (0.5 * projectionMs) / stepMs });
+    }
+  }
+  tf.dispose([inputs, labels]);
+  disposeSgdState(optimizer);
+  disposeParameters(parameters);
+  return result;
+}
+
+export function addBenchCommand(program: Command): void {
+  program
+    .command('bench')
+    .description('time training steps of one configuration (median after warm-up) and optionally the spectral regularizer')
+    .option('--model <name>', 'model', 'resnet-20')
+    .option('--input <HxWxC>', 'input shape', parseInputShape, [28, 28, 1] as [number, number, number])
+    .option('--batch <n>', 'batch size', parsePositiveInteger, 128)
+    .option('--steps <n>', 'timed steps', parsePositiveInteger, 10)
+    .option('--warmup <n>', 'untimed steps first', parsePositiveInteger, 2)
+    .option('--width <w>', 'base width', parsePositiveInteger, 16)
+    .option('--backend <name>', 'backend plugin', 'wasm')
+    .addOption(new Option('--regularizer <method>', "also time the spectral regularizer's projections").choices(['exact', 'newton-schulz', 'both']))
+    .option('--json', 'print JSON')
+    .action(async (options: BenchOptions & { json?: boolean }) => {
+      const result = await benchmark(options);
+      if (options.json) {
+        console.log(JSON.stringify(result));
+        return;
+      }
+      console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, tensor drift ${result.tensorDrift}`);
+      for (const r of result.regularizer ?? []) {
+        console.log(`  regularizer (${r.method}): ${r.projectionMsMedian.toFixed(0)} ms per projection of all targets; at p = 0.5 that is ${(100 * r.costAtHalfProbability).toFixed(2)}% of a step`);
+      }
+    });
+}
