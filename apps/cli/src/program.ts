@@ -8,6 +8,8 @@ import { addEvalCommand } from './commands/eval.js';
 import { addStartCommand } from './commands/start.js';
 import { addSpectrumCommands } from './commands/spectrum.js';
 import { addBenchCommand } from './commands/bench.js';
+import { addRatiosCommand } from './commands/ratios.js';
+import { addBenchSuiteCommand } from './commands/bench-suite.js';
 
 export function createProgram(): Command {
   registerCliBackends();
@@ -23,6 +25,8 @@ export function createProgram(): Command {
   addStartCommand(program);
   addSpectrumCommands(program);
   addBenchCommand(program);
+  addRatiosCommand(program);
+  addBenchSuiteCommand(program);
   return program;
 }
 

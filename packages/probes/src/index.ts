@@ -1,0 +1,3 @@
+export { createGradientTap, type GradientTap } from './gradient-tap.js';
+export { normRatios, summarize, type NormRatios, type UnitRatios, type RatioSummary } from './norm-ratios.js';
+export { probeBatch } from './probe-batch.js';

@@ -1,0 +1,68 @@
+import type { NetworkSpec, UnitKind } from '@procrustes/core';
+import type { GradientTap } from './gradient-tap.js';
+
+export interface RatioSummary {
+  mean: number;
+  median: number;
+  p5: number;
+  p95: number;
+  /** max over the batch of |1 − r| */
+  delta: number;
+}
+
+export interface UnitRatios {
+  index: number;
+  kind: UnitKind;
+  /** Gradient norm ratio ‖∂E/∂x_l‖ / ‖∂E/∂x_{l+1}‖ per sample, summarised; ratioMean is the batch mean. */
+  ratioMean: number;
+  gradient: RatioSummary;
+  /** Forward norm ratio ‖x_{l+1}‖ / ‖x_l‖, summarised. */
+  forward: RatioSummary;
+}
+
+export interface NormRatios {
+  units: UnitRatios[];
+  /** δ of the network: the largest δ_l over its units. */
+  delta: number;
+}
+
+function quantile(sorted: number[], q: number): number {
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
+}
+
+export function summarize(values: number[]): RatioSummary {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    mean: values.reduce((a, b) => a + b, 0) / values.length,
+    median: quantile(sorted, 0.5),
+    p5: quantile(sorted, 0.05),
+    p95: quantile(sorted, 0.95),
+    delta: Math.max(...values.map((r) => Math.abs(1 - r))),
+  };
+}
+
+/** Per-unit ratios from a tap that saw one forward and backward pass. */
+export async function normRatios(spec: NetworkSpec, tap: GradientTap): Promise<NormRatios> {
+  const read = async (map: Map<number, { data(): Promise<unknown> }>, index: number): Promise<Float32Array> => {
+    const t = map.get(index);
+    if (!t) throw new Error(`no norm recorded for unit ${index}: run a forward and backward pass with the tap first`);
+    return (await t.data()) as Float32Array;
+  };
+  const units: UnitRatios[] = [];
+  for (const unit of spec.units) {
+    const [gIn, gOut, xIn, xOut] = await Promise.all([
+      read(tap.gradientNorms, unit.index),
+      read(tap.gradientNorms, unit.index + 1),
+      read(tap.activationNorms, unit.index),
+      read(tap.activationNorms, unit.index + 1),
+    ]);
+    const gradient = Array.from(gIn, (g, i) => g / gOut[i]);
+    const forward = Array.from(xOut, (x, i) => x / xIn[i]);
+    const summary = summarize(gradient);
+    units.push({ index: unit.index, kind: unit.kind, ratioMean: summary.mean, gradient: summary, forward: summarize(forward) });
+  }
+  return { units, delta: Math.max(...units.map((u) => u.gradient.delta)) };
+}
