@@ -39,7 +39,8 @@ export async function runCli(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // A command may set an exit code of its own (e.g. 130/143 after saving on a signal).
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander has already printed its message (unknown option or command, bad value).

@@ -9,12 +9,15 @@ const small = ['--model', 'procresnet-10', '--width', '4', '--dataset', 'fashion
 describe('procrustes train / eval', () => {
   it('trains, writes the run directory, evaluates the checkpoint, and refuses to overwrite without --force', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'cli-run-')), 'run');
-    const trained = procrustes('train', ...small, '--out', out);
+    const trained = procrustes('train', ...small, '--out', out, '--probe-every', '2');
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stdout).toMatch(/backend   wasm: CPU, WebAssembly/);
     expect(trained.stdout).toMatch(/epoch 2: train loss [\d.]+ acc [\d.]+% \| test loss/);
     const metrics = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(metrics).toHaveLength(2);
+    const probes = readFileSync(join(out, 'probes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(probes.map((p) => p.step)).toEqual([0, 2, 4, 6]);
+    expect(probes[0].units.map((u: { kind: string }) => u.kind)).toContain('transition');
     const evaluated = procrustes('eval', '--checkpoint', out, '--json');
     expect(evaluated.code, evaluated.stderr).toBe(0);
     expect(JSON.parse(evaluated.stdout).testAccuracy).toBeCloseTo(metrics[1].testAccuracy, 6);

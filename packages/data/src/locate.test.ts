@@ -66,9 +66,22 @@ describe('loadDataset', () => {
     const served = join(root, 'served');
     let base = '';
     let corrupt = false;
+    let interrupt = false;
     const server = createServer((request, response) => {
       const name = request.url!.slice(1);
       let bytes: Uint8Array = readFileSync(join(served, name));
+      const range = /bytes=(\d+)-/.exec(request.headers.range ?? '');
+      if (range) {
+        response.writeHead(206);
+        response.end(bytes.subarray(Number(range[1])));
+        return;
+      }
+      if (interrupt && name.startsWith('train-images')) {
+        // Half the file, then the connection drops.
+        response.writeHead(200, { 'content-length': String(bytes.length) });
+        response.write(bytes.subarray(0, bytes.length >> 1), () => response.destroy());
+        return;
+      }
       if (corrupt && name.startsWith('t10k-images')) {
         // Valid gzip of different content: only the checksum can tell.
         const content = gunzipSync(bytes);
@@ -102,6 +115,22 @@ describe('loadDataset', () => {
       restore();
       expect(dataset.train.count).toBe(4);
       expect(readdirSync(cache).sort()).toEqual(['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz', 'train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']);
+    });
+
+    it('resumes a download that broke off, from where it stopped', async () => {
+      const cache = join(root, 'resume-cache');
+      interrupt = true;
+      const messages: string[] = [];
+      const first = await loadDataset('fashion-mnist', { cacheDirectory: cache, systemDirectories: [], fetch: patchedFetch(), log: (m) => messages.push(m) });
+      restore();
+      interrupt = false;
+      expect(first.source).toMatch(/embedded/);
+      expect(messages.join('\n')).toMatch(/broke off .* run again to resume it/);
+      expect(readdirSync(cache)).toContain('train-images-idx3-ubyte.gz.part');
+      const second = await loadDataset('fashion-mnist', { cacheDirectory: cache, systemDirectories: [], fetch: patchedFetch() });
+      restore();
+      expect(second.train.count).toBe(4);
+      expect(readdirSync(cache).some((f) => f.endsWith('.part'))).toBe(false);
     });
 
     it('discards a download whose SHA-256 does not match and never leaves it in the cache', async () => {

@@ -6,11 +6,16 @@ import { createParameters, tf, usageError, type NetworkParameters, type NetworkS
 import { loadWeights, saveWeights } from '@procrustes/core/node';
 import type { EpochMetrics } from './run-config.js';
 import type { SgdState } from './sgd.js';
+import { failpoint } from './failpoints.js';
 
 export interface CheckpointState {
   formatVersion: 1;
-  /** Epochs completed; training resumes at this epoch. */
+  /** Epochs completed; training resumes in this epoch. */
   epoch: number;
+  /** Batches of that epoch already done (a checkpoint taken on interruption); 0 at epoch ends. */
+  batchesDone?: number;
+  /** Running sums of the unfinished epoch, so that its metrics come out as if uninterrupted. */
+  partial?: { lossSum: number; correct: number; seen: number; seconds: number };
   /** Optimizer steps taken. */
   step: number;
   history: EpochMetrics[];
@@ -47,19 +52,42 @@ export async function saveCheckpoint(
   const temporary = `${target}.tmp`;
   const previous = `${target}.previous`;
   await rm(temporary, { recursive: true, force: true });
-  const tensors: Record<string, tf.Tensor> = { ...parameters };
-  for (const [name, v] of Object.entries(optimizer)) tensors[`${VELOCITY}${name}`] = v;
-  await saveWeights(temporary, tensors);
-  const weights = await readFile(join(temporary, 'weights.bin'));
-  const full: CheckpointState = { formatVersion: 1, ...state, weightsSha256: createHash('sha256').update(weights).digest('hex') };
-  await writeFile(join(temporary, 'state.json'), JSON.stringify(full, null, 1));
-  for (const file of ['weights.bin', 'model.json', 'state.json']) await syncFile(join(temporary, file));
+  try {
+    await writeCheckpointFiles(temporary, parameters, optimizer, state);
+  } catch (error) {
+    // Leave the last good checkpoint alone; drop the half-written one.
+    await rm(temporary, { recursive: true, force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
+    throw new CheckpointWriteError(`could not write a checkpoint in ${runDirectory} (${reason}); the previous checkpoint is intact`);
+  }
   if (existsSync(target)) {
     await rm(previous, { recursive: true, force: true });
     await rename(target, previous);
   }
   await rename(temporary, target);
   await rm(previous, { recursive: true, force: true });
+}
+
+/** Writing a checkpoint failed (full disk, permissions); the previous one is untouched. */
+export class CheckpointWriteError extends Error {
+  override readonly name = 'CheckpointWriteError';
+}
+
+async function writeCheckpointFiles(
+  temporary: string,
+  parameters: NetworkParameters,
+  optimizer: SgdState,
+  state: Omit<CheckpointState, 'formatVersion' | 'weightsSha256'>,
+): Promise<void> {
+  const tensors: Record<string, tf.Tensor> = { ...parameters };
+  for (const [name, v] of Object.entries(optimizer)) tensors[`${VELOCITY}${name}`] = v;
+  await saveWeights(temporary, tensors);
+  failpoint('checkpoint-write');
+  const weights = await readFile(join(temporary, 'weights.bin'));
+  const full: CheckpointState = { formatVersion: 1, ...state, weightsSha256: createHash('sha256').update(weights).digest('hex') };
+  await writeFile(join(temporary, 'state.json'), JSON.stringify(full, null, 1));
+  for (const file of ['weights.bin', 'model.json', 'state.json']) await syncFile(join(temporary, file));
 }
 
 /** The checkpoint directory to read: the current one, or the previous one if a swap was interrupted. */

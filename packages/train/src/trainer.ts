@@ -11,9 +11,10 @@ import {
   type NetworkSpec,
   type TrainingContext,
   type TrainingPlugin,
+  type UnitTap,
 } from '@procrustes/core';
 import { batchCount, batchTensors, channelStatistics, hostBatches, takeFirst, type ImageDataset } from '@procrustes/data';
-import { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+import { checkpointDirectory, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import type { EpochMetrics, RunConfig } from './run-config.js';
 import { learningRateAt } from './schedule.js';
@@ -48,6 +49,15 @@ export interface TrainOptions {
   onProgress?: (progress: StepProgress | EpochProgress) => void;
   /** Stop (after checkpointing) once this many epochs are complete; used to test resuming. */
   stopAfterEpoch?: number;
+  /** Aborting saves a checkpoint at the next step boundary and returns with `interrupted`. */
+  signal?: AbortSignal;
+  /** Non-finite loss or gradients: 'stop' (default) throws NonFiniteError; 'skip' skips that update. */
+  onNonFinite?: 'stop' | 'skip';
+}
+
+/** A non-finite loss or gradient stopped the run; the last good checkpoint is kept. */
+export class NonFiniteError extends Error {
+  override readonly name = 'NonFiniteError';
 }
 
 export interface TrainResult {
@@ -56,6 +66,10 @@ export interface TrainResult {
   history: EpochMetrics[];
   /** The epoch training started from (0, or the checkpoint's when resuming). */
   startEpoch: number;
+  /** Set when the signal stopped the run (a checkpoint was saved first). */
+  interrupted?: { epoch: number; batchesDone: number };
+  /** Updates skipped because of non-finite values (with onNonFinite 'skip'). */
+  skippedSteps: number[];
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
@@ -83,16 +97,22 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
   let history: EpochMetrics[] = [];
   let startEpoch = 0;
   let globalStep = 0;
-  if (options.resume) {
-    if (!runDirectory) throw new Error('resuming needs a run directory');
-    const loaded = await loadCheckpoint(runDirectory, spec);
+  let resumeBatches = 0;
+  let resumePartial: CheckpointState['partial'];
+  const resumable = options.resume && runDirectory !== undefined && checkpointDirectory(runDirectory) !== undefined;
+  if (options.resume && !runDirectory) throw new Error('resuming needs a run directory');
+  if (resumable) {
+    const loaded = await loadCheckpoint(runDirectory!, spec);
     parameters = loaded.parameters;
     optimizer = loaded.optimizer;
     history = loaded.state.history;
     startEpoch = loaded.state.epoch;
     globalStep = loaded.state.step;
+    resumeBatches = loaded.state.batchesDone ?? 0;
+    resumePartial = loaded.state.partial;
     for (const plugin of plugins) if (plugin.restoreState && plugin.name in loaded.state.plugins) plugin.restoreState(loaded.state.plugins[plugin.name]);
   } else {
+    // A new run, or a resumed one that was stopped before its first checkpoint: start over.
     parameters = initializeParameters(spec, config.seed);
     optimizer = createSgdState(spec);
     if (runDirectory) {
@@ -102,12 +122,21 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
   }
 
   const context = (epoch: number): TrainingContext => ({ network: spec, parameters, epoch, step: globalStep, runDirectory });
+  const pluginStates = (): Record<string, unknown> => {
+    const states: Record<string, unknown> = {};
+    for (const plugin of plugins) if (plugin.saveState) states[plugin.name] = plugin.saveState();
+    return states;
+  };
+  const skippedSteps: number[] = [];
+  let interrupted: TrainResult['interrupted'];
   const lastEpoch = Math.min(config.epochs, options.stopAfterEpoch ?? config.epochs);
-  for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
-    const started = performance.now();
-    let lossSum = 0;
-    let correct = 0;
-    let seen = 0;
+  epochs: for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
+    const skip = epoch === startEpoch ? resumeBatches : 0;
+    const partial = epoch === startEpoch && skip > 0 ? resumePartial : undefined;
+    const started = performance.now() - (partial?.seconds ?? 0) * 1000;
+    let lossSum = partial?.lossSum ?? 0;
+    let correct = partial?.correct ?? 0;
+    let seen = partial?.seen ?? 0;
     let learningRate = config.learningRate;
     let step = 0;
     for (const batch of hostBatches(train, {
@@ -119,20 +148,69 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       augmentation: config.augmentation,
       dropLast: true,
     })) {
+      if (step < skip) {
+        // Replaying the epoch's seeded order up to where the interrupted run stopped.
+        step++;
+        continue;
+      }
+      if (options.signal?.aborted) {
+        if (runDirectory) {
+          await saveCheckpoint(runDirectory, parameters, optimizer, {
+            epoch,
+            batchesDone: step,
+            partial: { lossSum, correct, seen, seconds: (performance.now() - started) / 1000 },
+            step: globalStep,
+            history,
+            plugins: pluginStates(),
+          });
+        }
+        interrupted = { epoch, batchesDone: step };
+        break epochs;
+      }
       learningRate = learningRateAt(config.learningRate, config.schedule, epoch, step / steps, config.epochs);
       const { inputs, labels } = batchTensors(batch, train.shape);
       for (const plugin of plugins) await plugin.beforeStep?.(context(epoch));
-      const result = lossAndGradients(spec, parameters, inputs, labels);
+      const taps = plugins.map((p) => p.tapFor?.(globalStep)).filter((t): t is UnitTap => t !== undefined);
+      const tap: UnitTap | undefined = taps.length === 0 ? undefined : (x, index, unit) => taps.reduce((h, t) => t(h, index, unit), x);
+      const result = lossAndGradients(spec, parameters, inputs, labels, { tap });
       for (const plugin of plugins) await plugin.afterGradients?.({ ...context(epoch), loss: result.loss, gradients: result.gradients });
-      sgdUpdate(parameters, result.gradients, optimizer, learningRate, config);
-      assignStatistics(parameters, result.statistics);
-      const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(result.logits, 1), tf.cast(labels, 'int32')), 'float32')));
-      // One read per step (the loss is shown on the progress bar); the step itself is queued already.
-      const [loss, hitCount] = await Promise.all([result.loss.data(), hits.data()]);
+      // One read per step (loss, hits, and a sentinel that is NaN when any gradient holds NaN or ±∞).
+      const [hits, sentinel] = tf.tidy(() => [
+        tf.sum(tf.cast(tf.equal(tf.argMax(result.logits, 1), tf.cast(labels, 'int32')), 'float32')),
+        tf.addN(Object.values(result.gradients).map((g) => tf.sum(tf.mul(g, 0)))),
+      ]);
+      const [loss, hitCount, finiteCheck] = await Promise.all([result.loss.data(), hits.data(), sentinel.data()]);
+      tf.dispose([hits, sentinel]);
+      if (!Number.isFinite(loss[0]) || !Number.isFinite(finiteCheck[0])) {
+        const culprit = !Number.isFinite(loss[0]) ? 'the loss' : await firstNonFinite(result.gradients);
+        if ((options.onNonFinite ?? 'stop') === 'stop') {
+          disposeLossAndGradients(result);
+          tf.dispose([inputs, labels]);
+          disposeSgdState(optimizer);
+          throw new NonFiniteError(
+            `non-finite values at step ${globalStep} (epoch ${epoch + 1}, batch ${step + 1}): ${culprit}; ` +
+              `the run stopped${runDirectory ? ` and its last good checkpoint in ${runDirectory} is kept` : ''}. ` +
+              'Lower the learning rate, or pass --on-nonfinite skip to skip such updates',
+          );
+        }
+        skippedSteps.push(globalStep);
+        for (const s of result.statistics.values()) s.dispose();
+        result.statistics.clear();
+      } else {
+        sgdUpdate(parameters, result.gradients, optimizer, learningRate, config);
+        assignStatistics(parameters, result.statistics);
+      }
       disposeLossAndGradients(result);
-      tf.dispose([inputs, labels, hits]);
+      tf.dispose([inputs, labels]);
       globalStep++;
       for (const plugin of plugins) await plugin.afterUpdate?.(context(epoch));
+      // A macrotask turn per step, so that signals (SIGINT/SIGTERM handlers) and timers get to run:
+      // the backend's reads resolve without one.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (!Number.isFinite(loss[0])) {
+        step++;
+        continue;
+      }
       lossSum += loss[0] * batch.size;
       correct += hitCount[0];
       seen += batch.size;
@@ -164,14 +242,23 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     history = [...history, metrics];
     for (const plugin of plugins) await plugin.onEpochEnd?.({ ...context(epoch), metrics: { ...metrics } });
     if (runDirectory) {
-      const pluginStates: Record<string, unknown> = {};
-      for (const plugin of plugins) if (plugin.saveState) pluginStates[plugin.name] = plugin.saveState();
-      await saveCheckpoint(runDirectory, parameters, optimizer, { epoch: epoch + 1, step: globalStep, history, plugins: pluginStates });
+      await saveCheckpoint(runDirectory, parameters, optimizer, { epoch: epoch + 1, step: globalStep, history, plugins: pluginStates() });
       await writeAtomically(join(runDirectory, 'metrics.jsonl'), history.map((m) => JSON.stringify(m)).join('\n') + '\n');
     }
     options.onProgress?.({ kind: 'epoch', metrics, epochs: config.epochs });
   }
   disposeSgdState(optimizer);
   for (const plugin of plugins) plugin.dispose?.();
-  return { spec, parameters, history, startEpoch };
+  return { spec, parameters, history, startEpoch, interrupted, skippedSteps };
+}
+
+/** The name of the first gradient holding NaN or ±∞ (only read when the cheap check failed). */
+async function firstNonFinite(gradients: Record<string, tf.Tensor>): Promise<string> {
+  for (const [name, g] of Object.entries(gradients)) {
+    const values = await g.data();
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) return `gradient of '${name}' holds ${values[i]} at index ${i}`;
+    }
+  }
+  return 'a gradient';
 }

@@ -23,6 +23,7 @@ export const START_JOB: TrainCommandOptions = {
   spectralMode: 'procrustes',
   spectralMethod: 'exact',
   spectralTargets: 'spectral-targets',
+  onNonfinite: 'stop',
 };
 
 export function addStartCommand(program: Command): void {

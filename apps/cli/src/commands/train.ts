@@ -41,6 +41,8 @@ export interface TrainCommandOptions {
   spectralScale?: number;
   spectralMax?: number;
   spectralIterations?: number;
+  onNonfinite: 'stop' | 'skip';
+  probeEvery?: number;
 }
 
 function parseMilestones(value: string): number[] {
@@ -87,7 +89,10 @@ export function runConfigFromOptions(options: TrainCommandOptions, dataset: stri
     augmentation: { pad: options.pad ?? (dataset.startsWith('cifar') ? 4 : 2), flip: options.flip ?? dataset.startsWith('cifar') },
     seed: options.seed,
     backend: options.backend,
-    plugins: regularizerPlugins(options, name.family),
+    plugins: [
+      ...regularizerPlugins(options, name.family),
+      ...(options.probeEvery ? [{ name: 'probes', options: { every: options.probeEvery } }] : []),
+    ],
   };
 }
 
@@ -153,6 +158,18 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
     : undefined;
   let barEpoch = -1;
   const plugins = config.plugins.map((p) => createTrainingPlugin(p.name, p.options));
+  // SIGINT/SIGTERM: finish the step in flight, save a checkpoint, and exit cleanly.
+  const abort = new AbortController();
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) process.exit(signal === 'SIGINT' ? 130 : 143); // a second signal: stop now
+    received = signal;
+    abort.abort();
+    bar?.stop();
+    log(`${signal}: saving a checkpoint after the current step (send it again to stop at once)`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   for (const p of config.plugins) log(`plugin    ${p.name} ${JSON.stringify(p.options)}`);
   const result = await trainNetwork({
     config,
@@ -160,6 +177,8 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
     runDirectory: out,
     resume: options.resume,
     plugins,
+    signal: abort.signal,
+    onNonFinite: options.onNonfinite ?? 'stop',
     onProgress: (p) => {
       if (p.kind === 'step') {
         const payload = { epoch: p.epoch + 1, epochs: p.epochs, loss: p.loss.toFixed(4), accuracy: (100 * p.accuracy).toFixed(1), speed: p.imagesPerSecond.toFixed(1) };
@@ -176,6 +195,14 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
     },
   });
   bar?.stop();
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (result.skippedSteps.length > 0) log(`skipped   ${result.skippedSteps.length} updates with non-finite values (steps ${result.skippedSteps.slice(0, 10).join(', ')}${result.skippedSteps.length > 10 ? ', …' : ''})`);
+  if (result.interrupted) {
+    log(`stopped   by ${received}: checkpoint saved in epoch ${result.interrupted.epoch + 1} after ${result.interrupted.batchesDone} batches; continue with: procrustes train --out ${out} --resume`);
+    process.exitCode = received === 'SIGTERM' ? 143 : 130;
+    return result.history;
+  }
   const last = result.history[result.history.length - 1];
   if (last) {
     const seconds = result.history.reduce((s, m) => s + m.seconds, 0);
@@ -216,7 +243,9 @@ export function addTrainOptions(command: Command): Command {
     .addOption(new Option('--spectral-targets <set>', 'convolutions to regularize').choices(['spectral-targets', 'all']).default('spectral-targets'))
     .option('--spectral-scale <s>', 'Procrustes scale (default √(cout/cin) per convolution)', parsePositiveNumber)
     .option('--spectral-max <m>', 'clip bound (default 1)', parsePositiveNumber)
-    .option('--spectral-iterations <n>', 'Newton–Schulz iterations (default 20)', parsePositiveInteger);
+    .option('--spectral-iterations <n>', 'Newton–Schulz iterations (default 20)', parsePositiveInteger)
+    .option('--probe-every <k>', 'record per-unit gradient and forward norm ratios every k steps into probes.jsonl', parsePositiveInteger)
+    .addOption(new Option('--on-nonfinite <action>', 'a NaN or infinite loss or gradient: stop (keeping the last good checkpoint) or skip the update').choices(['stop', 'skip']).default('stop'));
 }
 
 export function addTrainCommand(program: Command): void {

@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { usageError } from '../errors.js';
 import type { NetworkParameters } from '../network/parameters.js';
 import type { NetworkSpec } from '../network/spec.js';
+import type { UnitTap } from '../network/forward.js';
 
 /** What every hook sees. */
 export interface TrainingContext {
@@ -31,6 +32,11 @@ export interface EpochContext extends TrainingContext {
 export interface TrainingPlugin {
   name: string;
   beforeStep?(context: TrainingContext): void | Promise<void>;
+  /**
+   * A tap on the units' inputs for this step's forward pass (e.g. to capture gradients with
+   * respect to x_l in the same backward pass as training), or undefined for none.
+   */
+  tapFor?(step: number): UnitTap | undefined;
   afterGradients?(context: GradientContext): void | Promise<void>;
   afterUpdate?(context: TrainingContext): void | Promise<void>;
   onEpochEnd?(context: EpochContext): void | Promise<void>;

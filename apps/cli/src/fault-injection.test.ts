@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { activateBackend, buildNetworkSpec, createRandomState, randomInteger, registerBackendPlugin, type RandomState } from '@procrustes/core';
+import { cpuBackendPlugin } from '@procrustes/backend-cpu';
+import { checkpointDirectory, loadCheckpoint, type RunConfig } from '@procrustes/train';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
+// The long variant (PROCRUSTES_LONG_TESTS=1) kills 100 times instead of 20.
+const KILLS = process.env.PROCRUSTES_LONG_TESTS ? 100 : 20;
+const args = ['--model', 'procresnet-10', '--width', '4', '--dataset', 'fashion-mnist-subset', '--limit-train', '96', '--limit-test', '32', '--batch', '16', '--epochs', '4', '--quiet'];
+
+function run(
+  extra: string[],
+  killAfterMs?: number,
+  signal: NodeJS.Signals = 'SIGKILL',
+  killWhen?: RegExp,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'train', ...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let sent = false;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (killWhen && !sent && killWhen.test(stdout)) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill(signal), killAfterMs);
+    child.on('exit', (code, received) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal: received, stdout });
+    });
+  });
+}
+
+async function finalWeights(out: string): Promise<Record<string, number[]>> {
+  const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as RunConfig;
+  const { parameters, state } = await loadCheckpoint(out, buildNetworkSpec(config.network));
+  expect(state.epoch).toBe(4);
+  return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, Array.from(v.dataSync())]));
+}
+
+describe('fault injection: the training process killed at random moments', () => {
+  beforeAll(async () => {
+    registerBackendPlugin(cpuBackendPlugin);
+    await activateBackend('cpu');
+  });
+
+  it(`SIGKILL ${KILLS} times (in steps, evaluation, checkpoint writes): every resume continues, no checkpoint is corrupt, and the result equals an uninterrupted run`, async () => {
+    const reference = join(mkdtempSync(join(tmpdir(), 'fault-ref-')), 'run');
+    const clean = await run(['--out', reference]);
+    expect(clean.code, clean.stdout).toBe(0);
+    const expected = await finalWeights(reference);
+
+    let state: RandomState = createRandomState(2024);
+    let kills = 0;
+    let runs = 0;
+    while (kills < KILLS) {
+      const out = join(mkdtempSync(join(tmpdir(), 'fault-')), 'run');
+      runs++;
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const drawn = randomInteger(state, 2500);
+        state = drawn.state;
+        const started = existsSync(join(out, 'config.json'));
+        const result = await run(started ? ['--out', out, '--resume'] : ['--out', out, '--force'], 300 + drawn.value);
+        if (result.signal === 'SIGKILL') {
+          kills++;
+          // Whatever the moment, a checkpoint that exists must load and verify.
+          if (started || existsSync(join(out, 'config.json'))) {
+            const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as RunConfig;
+            if (checkpointDirectory(out)) await loadCheckpoint(out, buildNetworkSpec(config.network));
+          }
+          continue;
+        }
+        expect(result.code, result.stdout).toBe(0);
+        break;
+      }
+      expect(await finalWeights(out)).toEqual(expected);
+    }
+    expect(kills).toBeGreaterThanOrEqual(KILLS);
+    console.log(`${kills} kills over ${runs} runs, every run finished with the reference weights`);
+  }, 600_000);
+
+  it('SIGTERM saves a checkpoint mid-epoch and exits 143; --resume finishes with the same weights', async () => {
+    const reference = join(mkdtempSync(join(tmpdir(), 'term-ref-')), 'run');
+    expect((await run(['--out', reference])).code).toBe(0);
+    const out = join(mkdtempSync(join(tmpdir(), 'term-')), 'run');
+    // Sent as soon as epoch 1 is reported, i.e. while epoch 2 runs.
+    const stopped = await run(['--out', out], undefined, 'SIGTERM', /epoch 1:/);
+    expect(stopped.code, stopped.stdout).toBe(143);
+    expect(stopped.stdout).toMatch(/stopped {3}by SIGTERM: checkpoint saved in epoch \d after \d+ batches; continue with: procrustes train --out .* --resume/);
+    expect((await run(['--out', out, '--resume'])).code).toBe(0);
+    expect(await finalWeights(out)).toEqual(await finalWeights(reference));
+  }, 120_000);
+});

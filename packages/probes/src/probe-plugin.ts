@@ -1,0 +1,62 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { tf, usageError, type TrainingPlugin, type TrainingPluginFactory, type UnitTap } from '@procrustes/core';
+import { createGradientTap, type GradientTap } from './gradient-tap.js';
+import { normRatios } from './norm-ratios.js';
+
+export interface ProbePluginOptions {
+  /** Record every k-th step (default 10). */
+  every?: number;
+  /** The JSON Lines file inside the run directory (default probes.jsonl). */
+  file?: string;
+}
+
+/**
+ * Records gradient and forward norm ratios every k steps into `<run>/probes.jsonl`, captured
+ * in the training step's own backward pass: the trainer asks `tapFor(step)` for a tap and
+ * the plugin reads the norms after the gradients.
+ */
+export interface ProbePlugin extends TrainingPlugin {
+  tapFor(step: number): UnitTap | undefined;
+}
+
+export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin {
+  const every = options.every ?? 10;
+  if (!Number.isInteger(every) || every <= 0) throw usageError(`probes: every must be a positive integer, got ${every}`);
+  let current: GradientTap | undefined;
+  return {
+    name: 'probes',
+    tapFor(step: number) {
+      if (step % every !== 0) return undefined;
+      current = createGradientTap();
+      return current.tap;
+    },
+    async afterGradients(context) {
+      if (!current) return;
+      const tap = current;
+      current = undefined;
+      const ratios = await normRatios(context.network, tap);
+      tap.dispose();
+      if (!context.runDirectory) return;
+      const record = {
+        step: context.step,
+        epoch: context.epoch,
+        loss: (await context.loss.data())[0],
+        delta: ratios.delta,
+        units: ratios.units.map((u) => ({ index: u.index, kind: u.kind, ratioMean: u.ratioMean, median: u.gradient.median, p5: u.gradient.p5, p95: u.gradient.p95, delta: u.gradient.delta, forwardMean: u.forward.mean })),
+      };
+      await mkdir(context.runDirectory, { recursive: true });
+      await appendFile(join(context.runDirectory, options.file ?? 'probes.jsonl'), `${JSON.stringify(record)}\n`);
+    },
+    dispose() {
+      current?.dispose();
+      void tf;
+    },
+  };
+}
+
+export const probePluginFactory: TrainingPluginFactory<ProbePluginOptions> = {
+  name: 'probes',
+  description: 'records per-unit gradient and forward norm ratios every k steps into probes.jsonl',
+  create: createProbePlugin,
+};

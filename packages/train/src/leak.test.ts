@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import {
+  activateBackend,
+  assignStatistics,
+  buildNetworkSpec,
+  disposeLossAndGradients,
+  initializeParameters,
+  lossAndGradients,
+  registerBackendPlugin,
+  tf,
+} from '@procrustes/core';
+import { cpuBackendPlugin } from '@procrustes/backend-cpu';
+import { wasmBackendPlugin } from '@procrustes/backend-wasm';
+import { createSgdState, sgdUpdate } from './sgd.js';
+
+const STEPS = Number(process.env.PROCRUSTES_LEAK_STEPS ?? 500);
+
+describe(`${STEPS} training steps of a small model`, () => {
+  for (const backend of ['wasm', 'cpu']) {
+    it(`${backend}: tensor count and backend memory stay flat, step time stays level`, async () => {
+      registerBackendPlugin(cpuBackendPlugin);
+      registerBackendPlugin(wasmBackendPlugin);
+      await activateBackend(backend);
+      const spec = buildNetworkSpec({ family: 'procresnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
+      const parameters = initializeParameters(spec, 0);
+      const optimizer = createSgdState(spec);
+      const inputs = tf.randomNormal([4, 8, 8, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+      const labels = tf.tensor1d([0, 1, 2, 0], 'int32');
+      const times: number[] = [];
+      let afterWarmup = { tensors: 0, bytes: 0, heap: 0 };
+      const heap = () => (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0;
+      for (let step = 0; step < STEPS; step++) {
+        const t0 = performance.now();
+        const result = lossAndGradients(spec, parameters, inputs, labels);
+        sgdUpdate(parameters, result.gradients, optimizer, 0.01, { momentum: 0.9, weightDecay: 1e-4 });
+        assignStatistics(parameters, result.statistics);
+        await result.loss.data();
+        disposeLossAndGradients(result);
+        times.push(performance.now() - t0);
+        if (step === 19) afterWarmup = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, heap: heap() };
+      }
+      expect(tf.memory().numTensors).toBe(afterWarmup.tensors);
+      expect(tf.memory().numBytes).toBe(afterWarmup.bytes);
+      expect(heap()).toBe(afterWarmup.heap);
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+      const early = median(times.slice(20, 120));
+      const late = median(times.slice(-100));
+      expect(late).toBeLessThan(early * 1.5);
+    }, 300_000);
+  }
+});
