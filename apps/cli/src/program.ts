@@ -9,6 +9,7 @@ import { addStartCommand } from './commands/start.js';
 import { addSpectrumCommands } from './commands/spectrum.js';
 import { addBenchCommand } from './commands/bench.js';
 import { addRatiosCommand } from './commands/ratios.js';
+import { addReportCommand } from './commands/report.js';
 import { addBenchSuiteCommand } from './commands/bench-suite.js';
 
 export function createProgram(): Command {
@@ -26,6 +27,7 @@ export function createProgram(): Command {
   addSpectrumCommands(program);
   addBenchCommand(program);
   addRatiosCommand(program);
+  addReportCommand(program);
   addBenchSuiteCommand(program);
   return program;
 }

@@ -5,10 +5,14 @@ import {
   usageError,
   type NetworkSpec,
   type RandomState,
+  type EpochContext,
   type TrainingContext,
   type TrainingPlugin,
   type TrainingPluginFactory,
 } from '@procrustes/core';
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { convSingularValues } from './conv-singular-values.js';
 import { projectConvSpectrum, type ProjectionOptions, type SpectrumTarget } from './project-conv-spectrum.js';
 
 /** One convolution to project: its weight name, the DFT size, and where its spectrum goes. */
@@ -86,6 +90,22 @@ export function createSpectralRegularizer(options: SpectralRegularizerOptions = 
       if (drawn.value >= probability * 1_000_000) return;
       targets ??= spectralTargetsOf(context.network, options);
       await projectTargets(context.parameters, targets, options);
+    },
+    async onEpochEnd(context: EpochContext) {
+      // The spectra of the targets, for reports: largest and smallest singular value at the DFT size.
+      if (!context.runDirectory) return;
+      targets ??= spectralTargetsOf(context.network, options);
+      const record = { epoch: context.epoch, step: context.step, targets: [] as Array<{ name: string; largest: number; smallest: number; target?: number }> };
+      for (const t of targets) {
+        const values = await convSingularValues(context.parameters[t.name], t.dftSize);
+        record.targets.push({
+          name: t.name,
+          largest: values[0],
+          smallest: values[values.length - 1],
+          target: t.target.mode === 'procrustes' ? t.target.scale : t.target.max,
+        });
+      }
+      await appendFile(join(context.runDirectory, 'spectra.jsonl'), `${JSON.stringify(record)}\n`);
     },
     saveState: () => ({ state }),
     restoreState(saved: unknown) {
