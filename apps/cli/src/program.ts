@@ -10,6 +10,7 @@ import { addSpectrumCommands } from './commands/spectrum.js';
 import { addBenchCommand } from './commands/bench.js';
 import { addRatiosCommand } from './commands/ratios.js';
 import { addReportCommand } from './commands/report.js';
+import { addCompareCommand } from './commands/compare.js';
 import { addBenchSuiteCommand } from './commands/bench-suite.js';
 
 export function createProgram(): Command {
@@ -28,6 +29,7 @@ export function createProgram(): Command {
   addBenchCommand(program);
   addRatiosCommand(program);
   addReportCommand(program);
+  addCompareCommand(program);
   addBenchSuiteCommand(program);
   return program;
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -7,9 +8,10 @@ import { benchmark, type BenchOptions } from './bench.js';
 import { formatTable } from '../table.js';
 
 /** The configurations of the suite that fit this machine in minutes (see BENCHMARKS in the README). */
-const SUITE: Array<Omit<BenchOptions, 'backend' | 'width' | 'warmup'> & { regularizer?: BenchOptions['regularizer'] }> = [
-  { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5 },
-  { model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 5, regularizer: 'exact' },
+const SUITE: Array<Omit<BenchOptions, 'backend' | 'width' | 'warmup'>> = [
+  { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5, probes: true },
+  { model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 5, probes: true, regularizer: 'both' },
+  { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3 },
 ];
 
 /** The PyTorch peer's throughput on the same configuration, or undefined where torch is missing. */
@@ -33,8 +35,10 @@ export function addBenchSuiteCommand(program: Command): void {
     .command('bench-suite')
     .description('the benchmark suite (pnpm bench): training throughput per configuration on WASM, beside the PyTorch peer when installed')
     .option('--backend <name>', 'backend plugin', 'wasm')
-    .action(async (options: { backend: string }) => {
-      console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, ${new Date().toISOString()}\n`);
+    .option('--write <file>', 'also write the table as Markdown to this file')
+    .action(async (options: { backend: string; write?: string }) => {
+      const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, TensorFlow.js 4.22.0, ${new Date().toISOString()}`;
+      console.log(`machine: ${machine}\n`);
       const rows: string[][] = [];
       for (const config of SUITE) {
         const result = await benchmark({ ...config, backend: options.backend, width: 16, warmup: 1 });
@@ -47,9 +51,32 @@ export function addBenchSuiteCommand(program: Command): void {
           peer2 === undefined ? 'n/a' : (result.imagesPerSecond / peer2).toFixed(3),
           peer1 === undefined ? 'n/a' : peer1.toFixed(1),
           String(result.tensorDrift),
-          result.regularizer ? `${(100 * result.regularizer[0].costAtHalfProbability).toFixed(2)}%` : '',
+          result.probes ? `${result.probes.overhead.toFixed(3)}×` : '',
+          result.regularizer ? result.regularizer.map((r) => `${r.method} ${(100 * r.costAtHalfProbability).toFixed(2)}%`).join(', ') : '',
         ]);
+        console.log(`${rows[rows.length - 1].join(' | ')}`);
       }
-      console.log(formatTable(['configuration', `${options.backend} img/s`, 'peer 2 threads', 'ours/peer', 'peer 1 thread', 'tensor drift', 'regularizer at p=0.5'], rows, [1, 2, 3, 4, 5, 6]));
+      const header = ['configuration', `${options.backend} img/s`, 'peer 2 threads img/s', 'ours/peer', 'peer 1 thread img/s', 'tensor drift', 'step with probes', 'regularizer at p = 0.5'];
+      console.log(`\n${formatTable(header, rows, [1, 2, 3, 4, 5, 6])}`);
+      if (options.write) {
+        const markdown = [
+          `Machine: ${machine}. Median training step (forward, backward, SGD update) after warm-up, width 16; the PyTorch peer (shared/peers/torch_resnet.py bench) measured in the same run.`,
+          '',
+          `| ${header.join(' | ')} |`,
+          `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
+          ...rows.map((r) => `| ${r.join(' | ')} |`),
+          '',
+        ].join('\n');
+        // Only the generated part between the markers is replaced; the analysis around it stays.
+        const start = '<!-- bench-suite:start -->';
+        const end = '<!-- bench-suite:end -->';
+        const existing = existsSync(options.write) ? await readFile(options.write, 'utf8') : '';
+        const block = `${start}\n${markdown}${end}`;
+        const next = existing.includes(start) && existing.includes(end)
+          ? existing.slice(0, existing.indexOf(start)) + block + existing.slice(existing.indexOf(end) + end.length)
+          : `${existing}${existing ? '\n' : ''}${block}\n`;
+        await writeFile(options.write, next);
+        console.log(`\nwritten to ${options.write}`);
+      }
     });
 }

@@ -14,6 +14,7 @@ import {
   tf,
 } from '@procrustes/core';
 import { projectTargets, spectralTargetsOf } from '@procrustes/spectral';
+import { createGradientTap, normRatios } from '@procrustes/probes';
 import { createSgdState, disposeSgdState, sgdUpdate } from '@procrustes/train';
 import { parseInputShape, parsePositiveInteger } from '../options.js';
 
@@ -26,6 +27,8 @@ export interface BenchOptions {
   backend: string;
   width: number;
   regularizer?: 'exact' | 'newton-schulz' | 'both';
+  /** Also time steps with the gradient-norm probes tapping every unit. */
+  probes?: boolean;
 }
 
 export interface BenchResult {
@@ -39,6 +42,8 @@ export interface BenchResult {
   imagesPerSecond: number;
   tensorDrift: number;
   regularizer?: Array<{ method: string; projectionMsMedian: number; costAtHalfProbability: number }>;
+  /** Median step with probes on, and its ratio to the step without. */
+  probes?: { stepMsMedian: number; overhead: number };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -54,8 +59,13 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
   fillNormal(createRandomState(1), values);
   const inputs = tf.tensor4d(values, [options.batch, h, w, c]);
   const labels = tf.tensor1d(Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), 'int32');
-  const step = async () => {
-    const result = lossAndGradients(spec, parameters, inputs, labels);
+  const step = async (probe = false) => {
+    const tap = probe ? createGradientTap() : undefined;
+    const result = lossAndGradients(spec, parameters, inputs, labels, { tap: tap?.tap });
+    if (tap) {
+      await normRatios(spec, tap);
+      tap.dispose();
+    }
     sgdUpdate(parameters, result.gradients, optimizer, 0.01, { momentum: 0.9, weightDecay: 1e-4 });
     assignStatistics(parameters, result.statistics);
     await result.loss.data();
@@ -82,6 +92,16 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     imagesPerSecond: (1000 * options.batch) / stepMs,
     tensorDrift: drift,
   };
+  if (options.probes) {
+    const probeTimes: number[] = [];
+    for (let i = 0; i < options.steps; i++) {
+      const t0 = performance.now();
+      await step(true);
+      probeTimes.push(performance.now() - t0);
+    }
+    const probeMs = median(probeTimes);
+    result.probes = { stepMsMedian: probeMs, overhead: probeMs / stepMs };
+  }
   if (options.regularizer && spec.spectralTargets.length > 0) {
     result.regularizer = [];
     const methods = options.regularizer === 'both' ? (['exact', 'newton-schulz'] as const) : [options.regularizer];
@@ -114,6 +134,7 @@ export function addBenchCommand(program: Command): void {
     .option('--warmup <n>', 'untimed steps first', parsePositiveInteger, 2)
     .option('--width <w>', 'base width', parsePositiveInteger, 16)
     .option('--backend <name>', 'backend plugin', 'wasm')
+    .option('--probes', 'also time steps with the gradient-norm probes on')
     .addOption(new Option('--regularizer <method>', "also time the spectral regularizer's projections").choices(['exact', 'newton-schulz', 'both']))
     .option('--json', 'print JSON')
     .action(async (options: BenchOptions & { json?: boolean }) => {
@@ -123,6 +144,7 @@ export function addBenchCommand(program: Command): void {
         return;
       }
       console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, tensor drift ${result.tensorDrift}`);
+      if (result.probes) console.log(`  with probes: ${result.probes.stepMsMedian.toFixed(0)} ms per step (${result.probes.overhead.toFixed(3)}× the step without)`);
       for (const r of result.regularizer ?? []) {
         console.log(`  regularizer (${r.method}): ${r.projectionMsMedian.toFixed(0)} ms per projection of all targets; at p = 0.5 that is ${(100 * r.costAtHalfProbability).toFixed(2)}% of a step`);
       }

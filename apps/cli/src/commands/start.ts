@@ -1,17 +1,21 @@
 import type { Command } from 'commander';
-import { runTraining, type TrainCommandOptions } from './train.js';
+import { runCompare } from './compare.js';
+import type { TrainCommandOptions } from './train.js';
 
-/** The main job of the Quick start: a short offline run on the embedded Fashion-MNIST subset. */
+/**
+ * The main job of the Quick start: a small depth study offline on the embedded Fashion-MNIST
+ * subset — ResNet, Procrustes ResNet and plain at depth 8, with probes — and its table.
+ */
 export const START_JOB: TrainCommandOptions = {
-  model: 'procresnet-10',
+  model: 'resnet-8',
   dataset: 'fashion-mnist-subset',
-  epochs: 4,
+  epochs: 2,
   batch: 64,
   lr: 0.1,
   momentum: 0.9,
   weightDecay: 1e-4,
   schedule: 'multistep',
-  milestones: [3],
+  milestones: [1],
   gamma: 0.1,
   pad: 2,
   flip: false,
@@ -19,6 +23,7 @@ export const START_JOB: TrainCommandOptions = {
   backend: 'wasm',
   seed: 0,
   out: 'runs/start',
+  probeEvery: 10,
   force: true,
   spectralMode: 'procrustes',
   spectralMethod: 'exact',
@@ -29,8 +34,8 @@ export const START_JOB: TrainCommandOptions = {
 export function addStartCommand(program: Command): void {
   program
     .command('start')
-    .description(`the Quick-start job: train ${START_JOB.model} (width ${START_JOB.width}) for ${START_JOB.epochs} epochs on the embedded Fashion-MNIST subset, on WASM`)
+    .description(`the Quick-start job: resnet-8, procresnet-10 and plain-8 (width ${START_JOB.width}), ${START_JOB.epochs} epochs each on the embedded Fashion-MNIST subset with probes, on WASM; prints the comparison table`)
     .action(async () => {
-      await runTraining(START_JOB);
+      await runCompare({ ...START_JOB, families: ['resnet', 'procresnet', 'plain'], depths: [8] });
     });
 }
