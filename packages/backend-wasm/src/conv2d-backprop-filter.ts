@@ -1,11 +1,10 @@
 import {
-  backend_util,
   type Conv2DBackpropFilterAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { callKernel, release, type KernelBackend } from './kernel-calls.js';
+import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './kernel-calls.js';
 
 /**
  * The filter gradient of a 2-D convolution, which the WASM backend lacks, as one forward
@@ -23,20 +22,7 @@ export function conv2dBackpropFilter(args: {
   const { inputs, attrs, backend } = args;
   const { x, dy } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  if (format !== 'channelsLast') {
-    throw new Error(`Conv2DBackpropFilter on WASM supports NHWC only, got ${dataFormat}`);
-  }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = nhwcConvolutionInfo('Conv2DBackpropFilter', x.shape, filterShape, { strides, pad, dataFormat, dimRoundingMode });
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;

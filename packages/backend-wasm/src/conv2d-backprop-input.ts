@@ -1,11 +1,10 @@
 import {
-  backend_util,
   type Conv2DBackpropInputAttrs,
   type KernelConfig,
   type KernelFunc,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { callKernel, release, type KernelBackend } from './kernel-calls.js';
+import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './kernel-calls.js';
 
 /**
  * The input gradient of a 2-D convolution as a forward convolution (which runs on XNNPACK),
@@ -23,20 +22,7 @@ export function conv2dBackpropInput(args: {
   const { inputs, attrs, backend } = args;
   const { dy, filter } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  if (format !== 'channelsLast') {
-    throw new Error(`Conv2DBackpropInput on WASM supports NHWC only, got ${dataFormat}`);
-  }
-  const info = backend_util.computeConv2DInfo(
-    inputShape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
+  const info = nhwcConvolutionInfo('Conv2DBackpropInput', inputShape, filter.shape, { strides, pad, dataFormat, dimRoundingMode });
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;

@@ -1,16 +1,9 @@
+import type { EpochMetrics } from '@procrustes/train';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export interface EpochRecord {
-  epoch: number;
-  learningRate: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  testLoss: number;
-  testAccuracy: number;
-  seconds: number;
-  imagesPerSecond: number;
-}
+/** One line of metrics.jsonl, as the trainer writes it. */
+export type EpochRecord = EpochMetrics;
 
 export interface ProbeRecord {
   step: number;
