@@ -1,10 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The step worker is loaded by file (new Worker(new URL('./step-worker.js', import.meta.url))).
+  entry: { index: 'src/index.ts', 'step-worker': 'src/parallel/step-worker.ts' },
   format: ['esm'],
-  dts: true,
+  dts: { entry: 'src/index.ts' },
   clean: true,
   sourcemap: true,
+  splitting: true,
   target: 'es2022',
 });

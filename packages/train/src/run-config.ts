@@ -19,6 +19,11 @@ export interface RunConfig {
   augmentation: Augmentation;
   seed: number;
   backend: string;
+  /**
+   * Worker threads for data-parallel steps (default 1: none). Each runs its own WASM backend on
+   * an equal shard of the batch; batch norm then normalises per shard.
+   */
+  workers?: number;
   /** Training plugins by name with their options. */
   plugins: Array<{ name: string; options: Record<string, unknown> }>;
 }

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import {
   assignStatistics,
   buildNetworkSpec,
-  disposeLossAndGradients,
   initializeParameters,
   lossAndGradients,
   tf,
@@ -13,7 +12,8 @@ import {
   type TrainingPlugin,
   type UnitTap,
 } from '@procrustes/core';
-import { batchCount, batchTensors, channelStatistics, hostBatches, takeFirst, type ImageDataset } from '@procrustes/data';
+import { batchCount, batchTensors, channelStatistics, hostBatches, takeFirst, type HostBatch, type ImageDataset } from '@procrustes/data';
+import { createDataParallelGradients, type DataParallelGradients } from './parallel/data-parallel.js';
 import { checkpointDirectory, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
 import { evaluate } from './evaluate.js';
 import type { EpochMetrics, RunConfig } from './run-config.js';
@@ -128,6 +128,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     return states;
   };
   const skippedSteps: number[] = [];
+  const parallel = (config.workers ?? 1) > 1 ? await createDataParallelGradients(spec, config.workers!) : undefined;
   let interrupted: TrainResult['interrupted'];
   const lastEpoch = Math.min(config.epochs, options.stopAfterEpoch ?? config.epochs);
   epochs: for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
@@ -168,25 +169,19 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
         break epochs;
       }
       learningRate = learningRateAt(config.learningRate, config.schedule, epoch, step / steps, config.epochs);
-      const { inputs, labels } = batchTensors(batch, train.shape);
       for (const plugin of plugins) await plugin.beforeStep?.(context(epoch));
       const taps = plugins.map((p) => p.tapFor?.(globalStep)).filter((t): t is UnitTap => t !== undefined);
-      const tap: UnitTap | undefined = taps.length === 0 ? undefined : (x, index, unit) => taps.reduce((h, t) => t(h, index, unit), x);
-      const result = lossAndGradients(spec, parameters, inputs, labels, { tap });
-      for (const plugin of plugins) await plugin.afterGradients?.({ ...context(epoch), loss: result.loss, gradients: result.gradients });
-      // One read per step (loss, hits, and a sentinel that is NaN when any gradient holds NaN or ±∞).
-      const [hits, sentinel] = tf.tidy(() => [
-        tf.sum(tf.cast(tf.equal(tf.argMax(result.logits, 1), tf.cast(labels, 'int32')), 'float32')),
-        tf.addN(Object.values(result.gradients).map((g) => tf.sum(tf.mul(g, 0)))),
-      ]);
-      const [loss, hitCount, finiteCheck] = await Promise.all([result.loss.data(), hits.data(), sentinel.data()]);
-      tf.dispose([hits, sentinel]);
-      if (!Number.isFinite(loss[0]) || !Number.isFinite(finiteCheck[0])) {
-        const culprit = !Number.isFinite(loss[0]) ? 'the loss' : await firstNonFinite(result.gradients);
+      // Steps that a plugin taps run here; the others on the workers, when there are any.
+      const outcome = parallel && taps.length === 0 ? await parallelStep(parallel, parameters, batch) : await localStep(spec, parameters, batch, train.shape, taps);
+      for (const plugin of plugins) await plugin.afterGradients?.({ ...context(epoch), loss: outcome.lossTensor, gradients: outcome.gradients });
+      const loss = [outcome.loss];
+      const hitCount = [outcome.hits];
+      if (!Number.isFinite(outcome.loss) || !outcome.gradientsFinite) {
+        const culprit = !Number.isFinite(outcome.loss) ? 'the loss' : await firstNonFinite(outcome.gradients);
         if ((options.onNonFinite ?? 'stop') === 'stop') {
-          disposeLossAndGradients(result);
-          tf.dispose([inputs, labels]);
+          disposeOutcome(outcome);
           disposeSgdState(optimizer);
+          await parallel?.dispose();
           throw new NonFiniteError(
             `non-finite values at step ${globalStep} (epoch ${epoch + 1}, batch ${step + 1}): ${culprit}; ` +
               `the run stopped${runDirectory ? ` and its last good checkpoint in ${runDirectory} is kept` : ''}. ` +
@@ -194,14 +189,11 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
           );
         }
         skippedSteps.push(globalStep);
-        for (const s of result.statistics.values()) s.dispose();
-        result.statistics.clear();
       } else {
-        sgdUpdate(parameters, result.gradients, optimizer, learningRate, config);
-        assignStatistics(parameters, result.statistics);
+        sgdUpdate(parameters, outcome.gradients, optimizer, learningRate, config);
+        assignStatistics(parameters, outcome.statistics);
       }
-      disposeLossAndGradients(result);
-      tf.dispose([inputs, labels]);
+      disposeOutcome(outcome);
       globalStep++;
       for (const plugin of plugins) await plugin.afterUpdate?.(context(epoch));
       // A macrotask turn per step, so that signals (SIGINT/SIGTERM handlers) and timers get to run:
@@ -248,8 +240,72 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     options.onProgress?.({ kind: 'epoch', metrics, epochs: config.epochs });
   }
   disposeSgdState(optimizer);
+  await parallel?.dispose();
   for (const plugin of plugins) plugin.dispose?.();
   return { spec, parameters, history, startEpoch, interrupted, skippedSteps };
+}
+
+/** What one step produced, wherever it ran; every tensor is the trainer's to dispose. */
+interface StepOutcome {
+  loss: number;
+  lossTensor: tf.Scalar;
+  hits: number;
+  gradients: Record<string, tf.Tensor>;
+  statistics: Map<string, tf.Tensor1D>;
+  gradientsFinite: boolean;
+  extra: tf.Tensor[];
+}
+
+/** NaN when any gradient holds NaN or ±∞ (0·∞ is NaN), else 0: one small read per step. */
+function finiteSentinel(gradients: Record<string, tf.Tensor>): tf.Scalar {
+  return tf.tidy(() => tf.addN(Object.values(gradients).map((g) => tf.sum(tf.mul(g, 0)))) as tf.Scalar);
+}
+
+async function localStep(
+  spec: NetworkSpec,
+  parameters: NetworkParameters,
+  batch: HostBatch,
+  shape: [number, number, number],
+  taps: UnitTap[],
+): Promise<StepOutcome> {
+  const { inputs, labels } = batchTensors(batch, shape);
+  const tap: UnitTap | undefined = taps.length === 0 ? undefined : (x, index, unit) => taps.reduce((h, t) => t(h, index, unit), x);
+  const result = lossAndGradients(spec, parameters, inputs, labels, { tap });
+  const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(result.logits, 1), tf.cast(labels, 'int32')), 'float32')));
+  const sentinel = finiteSentinel(result.gradients);
+  // One read per step (loss, hits, sentinel); the step itself is queued already.
+  const [loss, hitCount, check] = await Promise.all([result.loss.data(), hits.data(), sentinel.data()]);
+  tf.dispose([hits, sentinel, result.logits]);
+  return {
+    loss: loss[0],
+    lossTensor: result.loss,
+    hits: hitCount[0],
+    gradients: result.gradients,
+    statistics: result.statistics,
+    gradientsFinite: Number.isFinite(check[0]),
+    extra: [inputs, labels],
+  };
+}
+
+async function parallelStep(parallel: DataParallelGradients, parameters: NetworkParameters, batch: HostBatch): Promise<StepOutcome> {
+  const result = await parallel.compute(parameters, batch);
+  const sentinel = finiteSentinel(result.gradients);
+  const check = await sentinel.data();
+  sentinel.dispose();
+  return {
+    loss: result.loss,
+    lossTensor: tf.scalar(result.loss),
+    hits: result.hits,
+    gradients: result.gradients,
+    statistics: result.statistics,
+    gradientsFinite: Number.isFinite(check[0]),
+    extra: [],
+  };
+}
+
+function disposeOutcome(outcome: StepOutcome): void {
+  tf.dispose([outcome.lossTensor, ...Object.values(outcome.gradients), ...outcome.statistics.values(), ...outcome.extra]);
+  outcome.statistics.clear();
 }
 
 /** The name of the first gradient holding NaN or ±∞ (only read when the cheap check failed). */

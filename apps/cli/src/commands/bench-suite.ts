@@ -10,8 +10,10 @@ import { formatTable } from '../table.js';
 /** The configurations of the suite that fit this machine in minutes (see BENCHMARKS in the README). */
 const SUITE: Array<Omit<BenchOptions, 'backend' | 'width' | 'warmup'>> = [
   { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5, probes: true },
+  { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5, workers: 2 },
   { model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 5, probes: true, regularizer: 'both' },
   { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3 },
+  { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3, workers: 2 },
 ];
 
 /** The PyTorch peer's throughput on the same configuration, or undefined where torch is missing. */
@@ -45,7 +47,7 @@ export function addBenchSuiteCommand(program: Command): void {
         const peer2 = peerImagesPerSecond(config, 2);
         const peer1 = peerImagesPerSecond(config, 1);
         rows.push([
-          `${result.model} ${result.input} b${result.batch}`,
+          `${result.model} ${result.input} b${result.batch}${result.workers > 1 ? `, ${result.workers} workers` : ''}`,
           result.imagesPerSecond.toFixed(1),
           peer2 === undefined ? 'n/a' : peer2.toFixed(1),
           peer2 === undefined ? 'n/a' : (result.imagesPerSecond / peer2).toFixed(3),

@@ -15,7 +15,7 @@ import {
 } from '@procrustes/core';
 import { projectTargets, spectralTargetsOf } from '@procrustes/spectral';
 import { createGradientTap, normRatios } from '@procrustes/probes';
-import { createSgdState, disposeSgdState, sgdUpdate } from '@procrustes/train';
+import { createDataParallelGradients, createSgdState, disposeSgdState, sgdUpdate } from '@procrustes/train';
 import { parseInputShape, parsePositiveInteger } from '../options.js';
 
 export interface BenchOptions {
@@ -29,6 +29,8 @@ export interface BenchOptions {
   regularizer?: 'exact' | 'newton-schulz' | 'both';
   /** Also time steps with the gradient-norm probes tapping every unit. */
   probes?: boolean;
+  /** Data-parallel worker threads (default 1: the step runs on the main thread). */
+  workers?: number;
 }
 
 export interface BenchResult {
@@ -36,6 +38,7 @@ export interface BenchResult {
   input: string;
   batch: number;
   backend: string;
+  workers: number;
   device: string;
   steps: number;
   stepMsMedian: number;
@@ -59,7 +62,16 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
   fillNormal(createRandomState(1), values);
   const inputs = tf.tensor4d(values, [options.batch, h, w, c]);
   const labels = tf.tensor1d(Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), 'int32');
+  const parallel = (options.workers ?? 1) > 1 ? await createDataParallelGradients(spec, options.workers!) : undefined;
+  const hostBatch = { inputs: values, labels: Int32Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), size: options.batch };
   const step = async (probe = false) => {
+    if (parallel && !probe) {
+      const combined = await parallel.compute(parameters, hostBatch);
+      sgdUpdate(parameters, combined.gradients, optimizer, 0.01, { momentum: 0.9, weightDecay: 1e-4 });
+      assignStatistics(parameters, combined.statistics);
+      tf.dispose(Object.values(combined.gradients));
+      return;
+    }
     const tap = probe ? createGradientTap() : undefined;
     const result = lossAndGradients(spec, parameters, inputs, labels, { tap: tap?.tap });
     if (tap) {
@@ -86,6 +98,7 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     input: options.input.join('x'),
     batch: options.batch,
     backend: options.backend,
+    workers: options.workers ?? 1,
     device: active.device,
     steps: options.steps,
     stepMsMedian: stepMs,
@@ -118,6 +131,7 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     }
   }
   tf.dispose([inputs, labels]);
+  await parallel?.dispose();
   disposeSgdState(optimizer);
   disposeParameters(parameters);
   return result;
@@ -135,6 +149,7 @@ export function addBenchCommand(program: Command): void {
     .option('--width <w>', 'base width', parsePositiveInteger, 16)
     .option('--backend <name>', 'backend plugin', 'wasm')
     .option('--probes', 'also time steps with the gradient-norm probes on')
+    .option('--workers <n>', 'data-parallel worker threads', parsePositiveInteger, 1)
     .addOption(new Option('--regularizer <method>', "also time the spectral regularizer's projections").choices(['exact', 'newton-schulz', 'both']))
     .option('--json', 'print JSON')
     .action(async (options: BenchOptions & { json?: boolean }) => {
@@ -143,7 +158,7 @@ export function addBenchCommand(program: Command): void {
         console.log(JSON.stringify(result));
         return;
       }
-      console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, tensor drift ${result.tensorDrift}`);
+      console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, tensor drift ${result.tensorDrift}`);
       if (result.probes) console.log(`  with probes: ${result.probes.stepMsMedian.toFixed(0)} ms per step (${result.probes.overhead.toFixed(3)}× the step without)`);
       for (const r of result.regularizer ?? []) {
         console.log(`  regularizer (${r.method}): ${r.projectionMsMedian.toFixed(0)} ms per projection of all targets; at p = 0.5 that is ${(100 * r.costAtHalfProbability).toFixed(2)}% of a step`);

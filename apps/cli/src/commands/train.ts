@@ -43,6 +43,7 @@ export interface TrainCommandOptions {
   spectralIterations?: number;
   onNonfinite: 'stop' | 'skip';
   probeEvery?: number;
+  workers?: number;
 }
 
 function parseMilestones(value: string): number[] {
@@ -89,6 +90,7 @@ export function runConfigFromOptions(options: TrainCommandOptions, dataset: stri
     augmentation: { pad: options.pad ?? (dataset.startsWith('cifar') ? 4 : 2), flip: options.flip ?? dataset.startsWith('cifar') },
     seed: options.seed,
     backend: options.backend,
+    workers: options.workers ?? 1,
     plugins: [
       ...regularizerPlugins(options, name.family),
       ...(options.probeEvery ? [{ name: 'probes', options: { every: options.probeEvery } }] : []),
@@ -147,7 +149,7 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
   log(`data      ${dataset.name}: ${dataset.source}; train ${Math.min(dataset.train.count, config.limitTrain ?? Infinity)}, test ${Math.min(dataset.test.count, config.limitTest ?? Infinity)}`);
   log(`backend   ${config.backend}: ${active.device}`);
   log(`recipe    ${config.epochs} epochs, batch ${config.batchSize}, lr ${config.learningRate} (${config.schedule.kind}${config.schedule.kind === 'multistep' ? ` at ${config.schedule.milestones.join(',')}` : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}, pad ${config.augmentation.pad}, flip ${config.augmentation.flip ? 'on' : 'off'}, seed ${config.seed}`);
-  log(`run       ${out}${options.resume ? ' (resuming)' : ''}`);
+  log(`run       ${out}${options.resume ? ' (resuming)' : ''}${(config.workers ?? 1) > 1 ? `; ${config.workers} data-parallel workers` : ''}`);
 
   const interactive = process.stderr.isTTY && !options.quiet;
   const bar = interactive
@@ -244,6 +246,7 @@ export function addTrainOptions(command: Command): Command {
     .option('--spectral-scale <s>', 'Procrustes scale (default √(cout/cin) per convolution)', parsePositiveNumber)
     .option('--spectral-max <m>', 'clip bound (default 1)', parsePositiveNumber)
     .option('--spectral-iterations <n>', 'Newton–Schulz iterations (default 20)', parsePositiveInteger)
+    .option('--workers <n>', 'worker threads for data-parallel steps on WASM (each an equal shard of the batch; batch norm per shard)', parsePositiveInteger)
     .option('--probe-every <k>', 'record per-unit gradient and forward norm ratios every k steps into probes.jsonl', parsePositiveInteger)
     .addOption(new Option('--on-nonfinite <action>', 'a NaN or infinite loss or gradient: stop (keeping the last good checkpoint) or skip the update').choices(['stop', 'skip']).default('stop'));
 }

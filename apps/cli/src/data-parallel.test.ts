@@ -1,0 +1,32 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { procrustes } from './run-built-cli.js';
+
+const small = ['--model', 'resnet-8', '--width', '8', '--dataset', 'fashion-mnist-subset', '--limit-train', '512', '--limit-test', '128', '--batch', '64', '--epochs', '3', '--quiet', '--seed', '4'];
+
+describe('data-parallel training over worker threads', () => {
+  it('follows the single-threaded loss curve within noise, and resumes', () => {
+    const root = mkdtempSync(join(tmpdir(), 'parallel-'));
+    const curves: number[][] = [];
+    for (const workers of ['1', '2']) {
+      const out = join(root, `w${workers}`);
+      const run = procrustes('train', ...small, '--workers', workers, '--out', out);
+      expect(run.code, run.stderr).toBe(0);
+      curves.push(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).trainLoss));
+    }
+    // Batch norm normalises each half batch on its own, so the curves differ slightly.
+    curves[1].forEach((loss, epoch) => expect(Math.abs(loss - curves[0][epoch]), `epoch ${epoch + 1}: ${curves[1]} vs ${curves[0]}`).toBeLessThan(0.15));
+    expect(curves[1][2]).toBeLessThan(curves[1][0]);
+    const resumed = procrustes('train', '--out', join(root, 'w2'), '--resume', '--quiet');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/2 data-parallel workers/);
+  }, 300_000);
+
+  it('refuses --workers 0', () => {
+    const { code, stderr } = procrustes('train', '--workers', '0');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/'0' is not a positive integer/);
+  });
+});

@@ -1,0 +1,97 @@
+import { Worker } from 'node:worker_threads';
+import { tf, usageError, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
+import type { HostBatch } from '@procrustes/data';
+import type { ShardResult, WorkerMessage, WorkerReply } from './protocol.js';
+
+/** The combined result of one data-parallel step, as tensors on the main thread's backend. */
+export interface ParallelGradients {
+  loss: number;
+  hits: number;
+  gradients: Record<string, tf.Tensor>;
+  statistics: Map<string, tf.Tensor1D>;
+}
+
+export interface DataParallelGradients {
+  workers: number;
+  compute(parameters: NetworkParameters, batch: HostBatch): Promise<ParallelGradients>;
+  dispose(): Promise<void>;
+}
+
+function ask(worker: Worker, message: WorkerMessage, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: WorkerReply) => {
+      worker.off('error', onError);
+      if (reply.kind === 'error') reject(new Error(`training worker: ${reply.message}`));
+      else resolve(reply);
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+    worker.postMessage(message, transfer);
+  });
+}
+
+/**
+ * Data-parallel gradients over worker threads, one WASM backend each (tfjs's WASM backend runs
+ * one thread in Node). The batch is split into equal shards; the gradient of the batch mean is
+ * the size-weighted mean of the shards' gradients. Batch norm normalises each shard with its own
+ * statistics (as data-parallel training does), and the running statistics are averaged.
+ */
+export async function createDataParallelGradients(spec: NetworkSpec, workers: number): Promise<DataParallelGradients> {
+  if (!Number.isInteger(workers) || workers < 2) throw usageError(`data-parallel training needs at least 2 workers, got ${workers}`);
+  const script = new URL('./step-worker.js', import.meta.url);
+  const pool = Array.from({ length: workers }, () => new Worker(script));
+  await Promise.all(pool.map((w) => ask(w, { kind: 'init', network: spec.config })));
+  const trainable = spec.parameters.filter((p) => p.trainable);
+  return {
+    workers,
+    async compute(parameters, batch) {
+      const [h, w, c] = spec.config.inputShape;
+      const imageSize = h * w * c;
+      const weights = await Promise.all(spec.parameters.map(async (p) => (await parameters[p.name].data()) as Float32Array));
+      const shardSize = Math.ceil(batch.size / workers);
+      const shards = pool
+        .map((_, k) => [k * shardSize, Math.min(batch.size, (k + 1) * shardSize)] as const)
+        .filter(([start, end]) => end > start);
+      const replies = await Promise.all(
+        shards.map(([start, end], k) =>
+          ask(pool[k], {
+            kind: 'step',
+            request: {
+              weights,
+              inputs: batch.inputs.slice(start * imageSize, end * imageSize),
+              inputShape: [end - start, h, w, c],
+              labels: batch.labels.slice(start, end),
+            },
+          }),
+        ),
+      );
+      const results = replies.map((r) => (r as { result: ShardResult }).result);
+      const fractions = shards.map(([start, end]) => (end - start) / batch.size);
+      const gradients: Record<string, tf.Tensor> = {};
+      trainable.forEach((p, i) => {
+        const sum = new Float32Array(results[0].gradients[i].length);
+        results.forEach((r, k) => r.gradients[i].forEach((v, j) => (sum[j] += fractions[k] * v)));
+        gradients[p.name] = tf.tensor(sum, p.shape);
+      });
+      const statistics = new Map<string, tf.Tensor1D>();
+      results[0].statisticNames.forEach((name, i) => {
+        const mean = new Float32Array(results[0].statistics[i].length);
+        results.forEach((r, k) => r.statistics[i].forEach((v, j) => (mean[j] += fractions[k] * v)));
+        statistics.set(name, tf.tensor1d(mean));
+      });
+      return {
+        loss: results.reduce((s, r, k) => s + fractions[k] * r.loss, 0),
+        hits: results.reduce((s, r) => s + r.hits, 0),
+        gradients,
+        statistics,
+      };
+    },
+    async dispose() {
+      await Promise.all(pool.map((w) => w.terminate()));
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import type { NetworkConfig } from '@procrustes/core';
+
+export interface ShardRequest {
+  /** Every parameter (trainable and running statistics) in spec order. */
+  weights: Float32Array[];
+  inputs: Float32Array;
+  inputShape: [number, number, number, number];
+  labels: Int32Array;
+}
+
+export interface ShardResult {
+  /** Mean cross-entropy over the shard. */
+  loss: number;
+  hits: number;
+  /** Gradients of the trainable parameters in spec order. */
+  gradients: Float32Array[];
+  /** Updated running statistics by name. */
+  statisticNames: string[];
+  statistics: Float32Array[];
+}
+
+export type WorkerMessage = { kind: 'init'; network: NetworkConfig } | { kind: 'step'; request: ShardRequest };
+export type WorkerReply = { kind: 'ready' } | { kind: 'result'; result: ShardResult } | { kind: 'error'; message: string };
