@@ -20,7 +20,8 @@ export function renderSvg(option: Option, width = 900, height = 420): string {
   return svg;
 }
 
-const unitLabel = (u: { index: number; kind: string }) => `${u.index}${u.kind === 'transition' ? ' T' : u.kind === 'plain' ? ' P' : ''}`;
+const unitLabel = (u: { index: number; kind: string; downsamples?: boolean }) =>
+  `${u.index}${u.kind === 'transition' ? ' T' : u.kind === 'plain' ? ' P' : ''}${u.downsamples && u.kind !== 'transition' ? ' ↓' : ''}`;
 
 /** The paper's figure: log₂ of the gradient norm ratio per unit (rows) over training steps (columns). */
 export function heatmapFigure(records: RunRecords): Figure | undefined {
@@ -52,7 +53,7 @@ export function heatmapFigure(records: RunRecords): Figure | undefined {
   return {
     name: 'gradient-ratio-heatmap',
     title: 'Gradient norm ratio per unit during training',
-    caption: 'log₂ of the batch mean of ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per unit (rows; T = transition, P = plain unit) and step (columns). White is norm-preserving (r = 1).',
+    caption: 'log₂ of the batch mean of ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per unit (rows; T = Procrustes transition, ↓ = unit that halves the resolution, P = plain unit) and step (columns). White is norm-preserving (r = 1).',
     svg,
   };
 }

@@ -10,7 +10,7 @@ export interface ProbeRecord {
   epoch: number;
   loss: number;
   delta: number;
-  units: Array<{ index: number; kind: string; ratioMean: number; median: number; p5: number; p95: number; delta: number; forwardMean: number }>;
+  units: Array<{ index: number; kind: string; downsamples?: boolean; ratioMean: number; median: number; p5: number; p95: number; delta: number; forwardMean: number }>;
 }
 
 export interface SpectrumRecord {

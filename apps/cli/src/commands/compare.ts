@@ -62,6 +62,14 @@ export function compareMarkdown(rows: CompareRow[]): string {
   return [header, '| --- | ---: | ---: | ---: | ---: | ---: | ---: |', ...lines].join('\n') + '\n';
 }
 
+/** A run that already holds all its epochs (a compare that was stopped picks up where it was). */
+async function isFinished(run: string, epochs: number): Promise<boolean> {
+  const metrics = join(run, 'metrics.jsonl');
+  if (!existsSync(metrics)) return false;
+  const lines = (await readFile(metrics, 'utf8')).trim().split('\n').filter(Boolean);
+  return lines.length >= epochs;
+}
+
 export interface CompareOptions extends TrainCommandOptions {
   families: Family[];
   depths: number[];
@@ -77,8 +85,13 @@ export async function runCompare(options: CompareOptions, log: (line: string) =>
     for (const family of options.families) {
       const model = modelAtDepth(family, depth);
       const run = join(root, model);
-      log(`\n=== ${model} ===`);
-      await runTraining({ ...options, model, out: run, force: true, resume: false, probeEvery: options.probeEvery ?? 10 }, log);
+      if (!options.force && (await isFinished(run, options.epochs))) {
+        log(`\n=== ${model}: finished earlier in ${run}, reused ===`);
+      } else {
+        log(`\n=== ${model} ===`);
+        const resume = !options.force && existsSync(join(run, 'config.json'));
+        await runTraining({ ...options, model, out: run, force: !resume, resume, probeEvery: options.probeEvery ?? 10 }, log);
+      }
       const config = JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as RunConfig;
       const read = async <T>(file: string): Promise<T[]> =>
         existsSync(join(run, file)) ? (await readFile(join(run, file), 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
