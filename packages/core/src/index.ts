@@ -21,6 +21,7 @@ export { heNormalFanOut, uniformFanIn } from './layers/initializers.js';
 export * from './network/spec.js';
 export { networkDepth, unitsPerStageForDepth, depthForms } from './network/depth.js';
 export { buildNetworkSpec, resolveNetworkConfig, countTrainableParameters } from './network/build-network-spec.js';
+export { forwardFlopsPerImage, trainingStepFlops } from './network/flops.js';
 export { MODEL_PRESETS, parseModelName, type ModelPreset } from './network/presets.js';
 export {
   initializeParameters,

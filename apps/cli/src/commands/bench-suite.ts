@@ -4,7 +4,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { benchmark, type BenchOptions } from './bench.js';
+import { benchmark, peakMatMulGflops, type BenchOptions } from './bench.js';
 import { formatTable } from '../table.js';
 
 /** The configurations of the suite that fit this machine in minutes (see BENCHMARKS in the README). */
@@ -42,6 +42,10 @@ export function addBenchSuiteCommand(program: Command): void {
       const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, TensorFlow.js 4.22.0, ${new Date().toISOString()}`;
       console.log(`machine: ${machine}\n`);
       const rows: string[][] = [];
+      const { activateBackend } = await import('@procrustes/core');
+      await activateBackend(options.backend);
+      const peak = await peakMatMulGflops();
+      console.log(`peak: ${peak.toFixed(1)} GFLOP/s for a 1024×1024 matrix product on ${options.backend} (one thread)`);
       for (const config of SUITE) {
         const result = await benchmark({ ...config, backend: options.backend, width: 16, warmup: 1 });
         const peer2 = peerImagesPerSecond(config, 2);
@@ -52,17 +56,18 @@ export function addBenchSuiteCommand(program: Command): void {
           peer2 === undefined ? 'n/a' : peer2.toFixed(1),
           peer2 === undefined ? 'n/a' : (result.imagesPerSecond / peer2).toFixed(3),
           peer1 === undefined ? 'n/a' : peer1.toFixed(1),
+          `${result.gflops.toFixed(2)} (${((100 * result.gflops) / peak).toFixed(0)}%)`,
           String(result.tensorDrift),
           result.probes ? `${result.probes.overhead.toFixed(3)}×` : '',
           result.regularizer ? result.regularizer.map((r) => `${r.method} ${(100 * r.costAtHalfProbability).toFixed(2)}%`).join(', ') : '',
         ]);
         console.log(`${rows[rows.length - 1].join(' | ')}`);
       }
-      const header = ['configuration', `${options.backend} img/s`, 'peer 2 threads img/s', 'ours/peer', 'peer 1 thread img/s', 'tensor drift', 'step with probes', 'regularizer at p = 0.5'];
-      console.log(`\n${formatTable(header, rows, [1, 2, 3, 4, 5, 6])}`);
+      const header = ['configuration', `${options.backend} img/s`, 'peer 2 threads img/s', 'ours/peer', 'peer 1 thread img/s', 'GFLOP/s (of peak)', 'tensor drift', 'step with probes', 'regularizer at p = 0.5'];
+      console.log(`\n${formatTable(header, rows, [1, 2, 3, 4, 5, 6, 7])}`);
       if (options.write) {
         const markdown = [
-          `Machine: ${machine}. Median training step (forward, backward, SGD update) after warm-up, width 16; the PyTorch peer (shared/peers/torch_resnet.py bench) measured in the same run.`,
+          `Machine: ${machine}. Peak: ${peak.toFixed(1)} GFLOP/s (1024×1024 matrix product, one WASM thread). Median training step (forward, backward, SGD update) after warm-up, width 16; the PyTorch peer (shared/peers/torch_resnet.py bench) measured in the same run.`,
           '',
           `| ${header.join(' | ')} |`,
           `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,

@@ -12,6 +12,7 @@ import {
   lossAndGradients,
   parseModelName,
   tf,
+  trainingStepFlops,
 } from '@procrustes/core';
 import { projectTargets, spectralTargetsOf } from '@procrustes/spectral';
 import { createGradientTap, normRatios } from '@procrustes/probes';
@@ -44,6 +45,8 @@ export interface BenchResult {
   stepMsMedian: number;
   imagesPerSecond: number;
   tensorDrift: number;
+  /** Achieved GFLOP/s of the step (≈ 3 forward passes of convolution FLOPs). */
+  gflops: number;
   regularizer?: Array<{ method: string; projectionMsMedian: number; costAtHalfProbability: number }>;
   /** Median step with probes on, and its ratio to the step without. */
   probes?: { stepMsMedian: number; overhead: number };
@@ -104,6 +107,7 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     stepMsMedian: stepMs,
     imagesPerSecond: (1000 * options.batch) / stepMs,
     tensorDrift: drift,
+    gflops: trainingStepFlops(spec, options.batch) / (stepMs * 1e6),
   };
   if (options.probes) {
     const probeTimes: number[] = [];
@@ -158,10 +162,26 @@ export function addBenchCommand(program: Command): void {
         console.log(JSON.stringify(result));
         return;
       }
-      console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, tensor drift ${result.tensorDrift}`);
+      console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, ${result.gflops.toFixed(2)} GFLOP/s, tensor drift ${result.tensorDrift}`);
       if (result.probes) console.log(`  with probes: ${result.probes.stepMsMedian.toFixed(0)} ms per step (${result.probes.overhead.toFixed(3)}× the step without)`);
       for (const r of result.regularizer ?? []) {
         console.log(`  regularizer (${r.method}): ${r.projectionMsMedian.toFixed(0)} ms per projection of all targets; at p = 0.5 that is ${(100 * r.costAtHalfProbability).toFixed(2)}% of a step`);
       }
     });
+}
+
+/** The best GFLOP/s of a single large kernel on the active backend: a 1024×1024 matrix product. */
+export async function peakMatMulGflops(): Promise<number> {
+  const a = tf.randomNormal([1024, 1024]);
+  const b = tf.randomNormal([1024, 1024]);
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    const c = tf.matMul(a, b);
+    await c.data();
+    times.push(performance.now() - t0);
+    c.dispose();
+  }
+  tf.dispose([a, b]);
+  return (2 * 1024 ** 3) / (Math.min(...times) * 1e6);
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetworkSpec } from './build-network-spec.js';
 import { parseModelName } from './presets.js';
+import { forwardFlopsPerImage } from './flops.js';
 
 describe('buildNetworkSpec', () => {
   it('resnet-20 has 9 basic units, projections at the width changes, and the paper depth', () => {
@@ -64,5 +65,11 @@ describe('buildNetworkSpec', () => {
     expect(() => buildNetworkSpec({ family: 'densenet' as never, block: 'basic', n: 1 })).toThrow(/unknown family 'densenet'.*resnet, plain, procresnet/);
     expect(() => buildNetworkSpec({ family: 'resnet', block: 'wide' as never, n: 1 })).toThrow(/unknown block/);
     expect(() => buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, classes: 1 })).toThrow(/classes must be at least 2/);
+  });
+
+  it('counts forward FLOPs from the convolutions (resnet-20 on 32×32×3: about 41 MMAC, as usually quoted)', () => {
+    const flops = forwardFlopsPerImage(buildNetworkSpec({ ...parseModelName('resnet-20'), inputShape: [32, 32, 3] }));
+    expect(flops / 2 / 1e6).toBeGreaterThan(40);
+    expect(flops / 2 / 1e6).toBeLessThan(42);
   });
 });
