@@ -11,6 +11,8 @@ export interface WasmBackendOptions {
   wasmPaths?: string | Record<string, string>;
 }
 
+let wasmPathsSet = false;
+
 const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
 
 /** The directory of the installed package's `.wasm` files, in Node. */
@@ -45,8 +47,10 @@ export function createWasmBackendPlugin(options: WasmBackendOptions = {}): Backe
     async activate(): Promise<ActiveBackend> {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const paths = options.wasmPaths ?? (isNode ? await localWasmDirectory() : undefined);
-      if (paths !== undefined && tf.findBackend('wasm') === null) {
+      // Paths must be set before the backend first initialises (tf.findBackend would start that).
+      if (paths !== undefined && !wasmPathsSet) {
         wasm.setWasmPaths(paths as never);
+        wasmPathsSet = true;
       }
       registerWasmTrainingKernels();
       const ok = await tf.setBackend('wasm');

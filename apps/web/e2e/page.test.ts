@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.gz': 'application/octet-stream' };
+
+/** A static server for the production build on loopback, without cross-origin isolation (so no threads). */
+function serve(): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    const path = normalize(join(dist, decodeURIComponent(new URL(request.url!, 'http://x').pathname)));
+    const file = path.endsWith('/') || path === dist ? join(path, 'index.html') : path;
+    if (!file.startsWith(dist) || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
+}
+
+const available = existsSync(CHROMIUM) && existsSync(join(dist, 'index.html'));
+
+describe('the training page in a real headless browser', () => {
+  if (!available) {
+    it(`is not run here: ${existsSync(CHROMIUM) ? 'the page is not built (run the build first)' : `${CHROMIUM} is missing (apt-get install -y chromium)`}`, () => {
+      expect(available).toBe(false);
+    });
+    return;
+  }
+  let browser: Browser;
+  let site: { server: Server; url: string };
+  beforeAll(async () => {
+    site = await serve();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    site?.server.close();
+  });
+
+  for (const viewport of [{ name: 'desktop', width: 1200, height: 900 }, { name: 'phone', width: 390, height: 844 }]) {
+    it(`${viewport.name}: trains in a worker, fills the heatmap for every unit, the loss is finite and falls, no console errors`, async () => {
+      const page = await browser.newPage({ viewport });
+      const errors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(site.url);
+      await page.selectOption('select[name=family]', 'resnet');
+      await page.fill('input[name=n]', '1');
+      await page.click('#start');
+      await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.steps) >= 30, undefined, { timeout: 120_000 });
+      const state = await page.$eval('#status', (el) => ({ ...(el as HTMLElement).dataset }));
+      expect(Number(state.units)).toBe(3);
+      expect(state.unitsWithData).toBe(state.units);
+      expect(Number.isFinite(Number(state.loss))).toBe(true);
+      const losses = await page.evaluate(() => {
+        // The loss chart's data, read from the page's ECharts instance via its DOM.
+        const text = document.getElementById('status')!.dataset;
+        return { first: Number(text.firstLoss), last: Number(text.loss) };
+      });
+      expect(losses.last).toBeLessThan(losses.first);
+      const cells = await page.$$eval('#heatmap svg path, #heatmap svg rect', (nodes) => nodes.length);
+      expect(cells).toBeGreaterThan(30);
+      // The page stays responsive while training: a click is handled at once.
+      await page.click('#pause');
+      expect(await page.textContent('#pause')).toBe('Resume');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      expect(errors).toEqual([]);
+      await page.screenshot({ path: join(dist, `..`, `screenshot-${viewport.name}.png`), fullPage: true });
+      await page.close();
+    }, 180_000);
+  }
+});

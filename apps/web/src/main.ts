@@ -1,0 +1,155 @@
+import * as echarts from 'echarts';
+import type { FromWorker, Settings, ToWorker, UnitInfo } from './protocol.js';
+
+const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
+const send = (message: ToWorker) => worker.postMessage(message);
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const status = $('status');
+const buttons = { start: $<HTMLButtonElement>('start'), pause: $<HTMLButtonElement>('pause'), reset: $<HTMLButtonElement>('reset'), export: $<HTMLButtonElement>('export') };
+
+const heatmap = echarts.init($('heatmap'), undefined, { renderer: 'svg' });
+const ratioChart = echarts.init($('ratios'), undefined, { renderer: 'svg' });
+const lossChart = echarts.init($('loss'), undefined, { renderer: 'svg' });
+window.addEventListener('resize', () => [heatmap, ratioChart, lossChart].forEach((c) => c.resize()));
+
+let units: UnitInfo[] = [];
+let cells: Array<[number, number, number]> = [];
+let steps: number[] = [];
+let losses: number[] = [];
+let paused = false;
+
+const label = (u: UnitInfo) => `${u.index}${u.kind === 'transition' ? ' T' : u.downsamples ? ' ↓' : ''}`;
+
+function drawEmpty(): void {
+  heatmap.setOption({ title: { text: 'press Start', left: 'center', top: 'middle', textStyle: { color: '#999' } } }, true);
+  ratioChart.clear();
+  lossChart.clear();
+}
+
+function draw(): void {
+  const bound = Math.max(0.1, ...cells.map((c) => Math.abs(c[2])));
+  heatmap.setOption(
+    {
+      animation: false,
+      title: { text: 'log₂ gradient norm ratio per unit and step', left: 'center', textStyle: { fontSize: 13 } },
+      grid: { left: 50, right: 70, top: 35, bottom: 35 },
+      xAxis: { type: 'category', data: steps.map(String), name: 'step' },
+      yAxis: { type: 'category', data: units.map(label), inverse: true },
+      visualMap: { min: -bound, max: bound, orient: 'vertical', right: 5, top: 'center', calculable: false, inRange: { color: ['#2166ac', '#f7f7f7', '#b2182b'] } },
+      series: [{ type: 'heatmap', data: cells }],
+    },
+    true,
+  );
+  const last = cells.filter((c) => c[0] === steps.length - 1).map((c) => 2 ** c[2]);
+  ratioChart.setOption(
+    {
+      animation: false,
+      title: { text: 'ratio per unit (latest step)', left: 'center', textStyle: { fontSize: 13 } },
+      grid: { left: 45, right: 15, top: 35, bottom: 30 },
+      xAxis: { type: 'category', data: units.map(label) },
+      yAxis: { type: 'value', scale: true },
+      series: [
+        { type: 'line', data: last, name: 'ratio' },
+        { type: 'line', data: units.map(() => 1), symbol: 'none', lineStyle: { type: 'dashed', color: '#888' } },
+      ],
+    },
+    true,
+  );
+  lossChart.setOption(
+    {
+      animation: false,
+      title: { text: 'training loss', left: 'center', textStyle: { fontSize: 13 } },
+      grid: { left: 45, right: 15, top: 35, bottom: 30 },
+      xAxis: { type: 'category', data: steps.map(String) },
+      yAxis: { type: 'value', scale: true },
+      series: [{ type: 'line', data: losses, showSymbol: false }],
+    },
+    true,
+  );
+}
+
+function settings(): Settings {
+  const form = new FormData($<HTMLFormElement>('controls'));
+  const number = (name: string, min: number, max: number) => Math.min(max, Math.max(min, Number(form.get(name)) || min));
+  return {
+    family: form.get('family') as Settings['family'],
+    n: number('n', 1, 9),
+    width: number('width', 2, 16),
+    probability: number('probability', 0, 1),
+    mode: form.get('mode') as Settings['mode'],
+  };
+}
+
+function setStatus(text: string): void {
+  status.textContent = text;
+  status.dataset.steps = String(steps.length);
+  status.dataset.units = String(units.length);
+  const withData = new Set(cells.filter((c) => Number.isFinite(c[2])).map((c) => c[1]));
+  status.dataset.unitsWithData = String(withData.size);
+  status.dataset.loss = losses.length ? String(losses[losses.length - 1]) : '';
+  status.dataset.firstLoss = losses.length ? String(losses[0]) : '';
+}
+
+buttons.start.addEventListener('click', () => {
+  units = [];
+  cells = [];
+  steps = [];
+  losses = [];
+  paused = false;
+  setStatus('Loading the data and the WASM backend…');
+  send({ kind: 'start', settings: settings() });
+  buttons.pause.disabled = false;
+  buttons.pause.textContent = 'Pause';
+  buttons.export.disabled = false;
+});
+buttons.pause.addEventListener('click', () => {
+  paused = !paused;
+  send({ kind: paused ? 'pause' : 'resume' });
+  buttons.pause.textContent = paused ? 'Resume' : 'Pause';
+});
+buttons.reset.addEventListener('click', () => {
+  send({ kind: 'reset' });
+  units = [];
+  cells = [];
+  steps = [];
+  losses = [];
+  buttons.pause.disabled = true;
+  buttons.export.disabled = true;
+  drawEmpty();
+  setStatus('Ready.');
+});
+buttons.export.addEventListener('click', () => send({ kind: 'export' }));
+
+worker.onmessage = (event: MessageEvent<FromWorker>) => {
+  const message = event.data;
+  switch (message.kind) {
+    case 'ready':
+      units = message.units;
+      setStatus(`${message.model} on ${message.backend}: training…`);
+      break;
+    case 'step':
+      steps.push(message.step);
+      losses.push(message.loss);
+      message.ratios.forEach((r, unit) => cells.push([steps.length - 1, unit, Math.log2(r)]));
+      draw();
+      setStatus(`step ${message.step + 1}, epoch ${message.epoch + 1}: loss ${message.loss.toFixed(4)}`);
+      break;
+    case 'epoch':
+      setStatus(`epoch ${message.epoch} done: test accuracy ${(100 * message.testAccuracy).toFixed(1)} % (200 images)`);
+      break;
+    case 'exported':
+      for (const file of message.files) {
+        const link = document.createElement('a');
+        link.href = URL.createObjectURL(new Blob([file.data], { type: file.type }));
+        link.download = file.name;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+      }
+      break;
+    case 'error':
+      console.error(message.message);
+      setStatus(`Error: ${message.message}`);
+      break;
+  }
+};
+drawEmpty();

@@ -1,0 +1,19 @@
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  base: './',
+  worker: { format: 'es' },
+  build: {
+    target: 'es2022',
+    // The .wasm files of the WASM backend are served with the page (see src/training-worker.ts).
+    assetsInlineLimit: 0,
+    chunkSizeWarningLimit: 4000,
+  },
+  // Cross-origin isolation lets tfjs use its threaded WASM build in the worker; without these
+  // headers (any plain static host) the page runs single-threaded.
+  server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  preview: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  test: {
+    include: ['e2e/**/*.test.ts'],
+  },
+});
