@@ -1,6 +1,6 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tf, usageError, type TrainingPlugin, type TrainingPluginFactory, type UnitTap } from '@procrustes/core';
+import { usageError, type TrainingPlugin, type TrainingPluginFactory, type UnitTap } from '@procrustes/core';
 import { createGradientTap, type GradientTap } from './gradient-tap.js';
 import { normRatios } from './norm-ratios.js';
 
@@ -50,7 +50,6 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
     },
     dispose() {
       current?.dispose();
-      void tf;
     },
   };
 }

@@ -26,7 +26,9 @@ export async function unitJacobianSpectrum(
 ): Promise<JacobianSpectrum> {
   const iterations = options.iterations ?? 100;
   const f = (input: tf.Tensor4D) => unitForward(unit, parameters, input, { training: false }).y;
-  const scale = tf.tidy(() => tf.norm(x).dataSync()[0] / Math.sqrt(x.size));
+  const norm = tf.norm(x);
+  const scale = (await norm.data())[0] / Math.sqrt(x.size);
+  norm.dispose();
   const epsilon = 1e-3 * Math.max(scale, 1e-3);
   const gramTimes = (v: tf.Tensor4D): tf.Tensor4D =>
     tf.tidy(() => {
