@@ -7,6 +7,9 @@ export default defineConfig({
     target: 'es2022',
     // The .wasm files of the WASM backend are served with the page (see src/training-worker.ts).
     assetsInlineLimit: 0,
+    // tfjs's threaded WASM build starts its threads from the source text of its factory function;
+    // minification renames what that text refers to and the threads fail to start.
+    minify: false,
     chunkSizeWarningLimit: 4000,
   },
   // Cross-origin isolation lets tfjs use its threaded WASM build in the worker; without these

@@ -10,8 +10,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.gz': 'application/octet-stream' };
 
-/** A static server for the production build on loopback, without cross-origin isolation (so no threads). */
-function serve(): Promise<{ server: Server; url: string }> {
+/** A static server for the production build on loopback; cross-origin isolated (threads) only when asked. */
+function serve(isolated = false): Promise<{ server: Server; url: string }> {
   const server = createServer((request, response) => {
     const path = normalize(join(dist, decodeURIComponent(new URL(request.url!, 'http://x').pathname)));
     const file = path.endsWith('/') || path === dist ? join(path, 'index.html') : path;
@@ -19,7 +19,8 @@ function serve(): Promise<{ server: Server; url: string }> {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+    const isolation = isolated ? { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' } : {};
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', ...isolation }).end(readFileSync(file));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
 }
@@ -76,8 +77,29 @@ describe('the training page in a real headless browser', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(errors).toEqual([]);
+      expect(await page.textContent('#backend')).toMatch(/WebAssembly SIMD, 1 thread$/);
       await page.screenshot({ path: join(dist, `..`, `screenshot-${viewport.name}.png`), fullPage: true });
       await page.close();
     }, 180_000);
   }
+
+  it('uses the threaded WASM build when the page is cross-origin isolated (threads: half the cores, as tfjs sizes its pool)', async () => {
+    const isolatedSite = await serve(true);
+    const page = await browser.newPage();
+    try {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(isolatedSite.url);
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      await page.click('#start');
+      await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.steps) >= 3, undefined, { timeout: 120_000 });
+      const hardware = await page.evaluate(() => navigator.hardwareConcurrency);
+      const expected = Math.min(4, Math.max(1, Math.floor(hardware / 2)));
+      expect(await page.textContent('#backend')).toMatch(new RegExp(`threaded build, ${expected} threads?$`));
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+      isolatedSite.server.close();
+    }
+  }, 180_000);
 });

@@ -125,6 +125,7 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
   switch (message.kind) {
     case 'ready':
       units = message.units;
+      $('backend').textContent = message.backend;
       setStatus(`${message.model} on ${message.backend}: training…`);
       break;
     case 'step':

@@ -60,6 +60,8 @@ function ensureBackend(): Promise<string> {
     registerBackendPlugin(
       createWasmBackendPlugin({
         wasmPaths: { 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
+        // In a cross-origin-isolated page, one thread per core.
+        threads: self.crossOriginIsolated ? navigator.hardwareConcurrency : undefined,
       }),
     );
     return (await activateBackend('wasm')).device;

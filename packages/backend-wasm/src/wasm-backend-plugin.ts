@@ -9,6 +9,12 @@ export interface WasmBackendOptions {
    * the files are read from the installed @tensorflow/tfjs-backend-wasm, never the network.
    */
   wasmPaths?: string | Record<string, string>;
+  /**
+   * Threads of the threaded WASM build, which tfjs uses in cross-origin-isolated pages (tfjs's
+   * default is half the logical cores, one thread on a 2-core machine). Ignored in Node, where
+   * tfjs runs one thread.
+   */
+  threads?: number;
 }
 
 let wasmPathsSet = false;
@@ -52,16 +58,19 @@ export function createWasmBackendPlugin(options: WasmBackendOptions = {}): Backe
         wasm.setWasmPaths(paths as never);
         wasmPathsSet = true;
       }
+      if (options.threads !== undefined && !isNode) wasm.setThreadsCount(options.threads);
       registerWasmTrainingKernels();
       const ok = await tf.setBackend('wasm');
       if (!ok) throw new Error('the WASM backend failed to initialise (see the messages above)');
       await tf.ready();
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
       const threads = wasm.getThreadsCount();
+      // tfjs's threaded build sizes its thread pool at half the logical cores (at most 4).
+      const threaded = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
       return {
         plugin: 'wasm',
         tfjsBackend: 'wasm',
-        device: `CPU, WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`,
+        device: `CPU, WebAssembly${simd ? ' SIMD' : ''}${threaded ? ', threaded build' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`,
         usingGpu: false,
       };
     },
