@@ -18,11 +18,13 @@ function run(
   killAfterMs?: number,
   signal: NodeJS.Signals = 'SIGKILL',
   killWhen?: RegExp,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string }> {
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, 'train', ...args, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
+    let stderr = '';
     let sent = false;
+    child.stderr.on('data', (d) => (stderr += d));
     child.stdout.on('data', (d) => {
       stdout += d;
       if (killWhen && !sent && killWhen.test(stdout)) {
@@ -33,7 +35,7 @@ function run(
     const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill(signal), killAfterMs);
     child.on('exit', (code, received) => {
       if (timer) clearTimeout(timer);
-      resolve({ code, signal: received, stdout });
+      resolve({ code, signal: received, stdout, stderr });
     });
   });
 }
@@ -54,7 +56,7 @@ describe('fault injection: the training process killed at random moments', () =>
   it(`SIGKILL ${KILLS} times (in steps, evaluation, checkpoint writes): every resume continues, no checkpoint is corrupt, and the result equals an uninterrupted run`, async () => {
     const reference = join(mkdtempSync(join(tmpdir(), 'fault-ref-')), 'run');
     const clean = await run(['--out', reference]);
-    expect(clean.code, clean.stdout).toBe(0);
+    expect(clean.code, `${clean.stdout}\n${clean.stderr}`).toBe(0);
     const expected = await finalWeights(reference);
 
     let state: RandomState = createRandomState(2024);
@@ -77,7 +79,7 @@ describe('fault injection: the training process killed at random moments', () =>
           }
           continue;
         }
-        expect(result.code, result.stdout).toBe(0);
+        expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
         break;
       }
       expect(await finalWeights(out)).toEqual(expected);
