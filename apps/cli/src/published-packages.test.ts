@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { publint } from 'publint';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const packageDirectories = ['packages', 'apps'].flatMap((group) =>
-  readdirSync(join(root, group)).map((name) => join(root, group, name)),
-);
+// Published packages only: the private app `web` is a page, not a package.
+const packageDirectories = ['packages', 'apps']
+  .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
+  .filter((directory) => JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')).private !== true);
 
 // What npm would publish: a valid exports map, files that exist in the packed tarball, types.
 describe('every workspace package packs into a valid tarball', () => {
