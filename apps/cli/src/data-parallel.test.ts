@@ -30,3 +30,25 @@ describe('data-parallel training over worker threads', () => {
     expect(stderr).toMatch(/'0' is not a positive integer/);
   });
 });
+
+describe('data-parallel workers', () => {
+  it('keep a flat tensor count from step to step', async () => {
+    const { activateBackend, buildNetworkSpec, initializeParameters, registerBackendPlugin, tf } = await import('@procrustes/core');
+    const { wasmBackendPlugin } = await import('@procrustes/backend-wasm');
+    const { createDataParallelGradients } = await import('@procrustes/train');
+    registerBackendPlugin(wasmBackendPlugin);
+    await activateBackend('wasm');
+    const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
+    const parameters = initializeParameters(spec, 0);
+    const parallel = await createDataParallelGradients(spec, 2);
+    const batch = { inputs: new Float32Array(8 * 64).map((_, i) => Math.sin(i)), labels: Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]), size: 8 };
+    const counts: number[][] = [];
+    for (let step = 0; step < 6; step++) {
+      const result = await parallel.compute(parameters, batch);
+      counts.push(result.workerTensors);
+      tf.dispose([...Object.values(result.gradients), ...result.statistics.values()]);
+    }
+    await parallel.dispose();
+    expect(counts[5]).toEqual(counts[1]);
+  }, 60_000);
+});

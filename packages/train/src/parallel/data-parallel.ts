@@ -9,6 +9,8 @@ export interface ParallelGradients {
   hits: number;
   gradients: Record<string, tf.Tensor>;
   statistics: Map<string, tf.Tensor1D>;
+  /** Each worker's live tensor count after the step, to check for leaks. */
+  workerTensors: number[];
 }
 
 export interface DataParallelGradients {
@@ -88,6 +90,7 @@ export async function createDataParallelGradients(spec: NetworkSpec, workers: nu
         hits: results.reduce((s, r) => s + r.hits, 0),
         gradients,
         statistics,
+        workerTensors: results.map((r) => r.tensors),
       };
     },
     async dispose() {

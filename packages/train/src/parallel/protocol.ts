@@ -17,6 +17,8 @@ export interface ShardResult {
   /** Updated running statistics by name. */
   statisticNames: string[];
   statistics: Float32Array[];
+  /** The worker's live tensor count after the step (flat from step to step). */
+  tensors: number;
 }
 
 export type WorkerMessage = { kind: 'init'; network: NetworkConfig } | { kind: 'step'; request: ShardRequest };

@@ -25,7 +25,8 @@ async function initialize(network: NetworkConfig): Promise<void> {
 
 async function computeShard(request: ShardRequest): Promise<ShardResult> {
   if (!spec || !parameters) throw new Error('worker used before initialisation');
-  spec.parameters.forEach((p, i) => parameters![p.name].assign(tf.tensor(request.weights[i], p.shape)));
+  // Inside tidy: assign keeps the values, the temporary tensors go (a leak here filled the WASM heap).
+  tf.tidy(() => spec!.parameters.forEach((p, i) => parameters![p.name].assign(tf.tensor(request.weights[i], p.shape))));
   const inputs = tf.tensor4d(request.inputs, request.inputShape);
   const labels = tf.tensor1d(request.labels, 'int32');
   const result = lossAndGradients(spec, parameters, inputs, labels);
@@ -38,7 +39,7 @@ async function computeShard(request: ShardRequest): Promise<ShardResult> {
   const hitCount = (await hits.data())[0];
   disposeLossAndGradients(result);
   tf.dispose([inputs, labels, hits]);
-  return { loss, hits: hitCount, gradients, statisticNames, statistics };
+  return { loss, hits: hitCount, gradients, statisticNames, statistics, tensors: tf.memory().numTensors };
 }
 
 parentPort!.on('message', async (message: WorkerMessage) => {
