@@ -18,5 +18,6 @@ export default defineConfig({
   preview: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
   test: {
     include: ['e2e/**/*.test.ts'],
+    testTimeout: 60_000,
   },
 });
