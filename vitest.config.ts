@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['packages/*', 'apps/*'],
-    // Many tests start the CLI or a browser as a process; on a loaded 2-core machine that takes seconds.
-    testTimeout: 60_000,
+    // Tests that start the CLI or a browser take seconds on a loaded 2-core machine: the test
+    // script passes --testTimeout=60000, which (unlike this file) reaches every project.
   },
 });
