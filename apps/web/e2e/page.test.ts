@@ -71,6 +71,12 @@ describe('the training page in a real headless browser', () => {
       expect(losses.last).toBeLessThan(losses.first);
       const cells = await page.$$eval('#heatmap svg path, #heatmap svg rect', (nodes) => nodes.length);
       expect(cells).toBeGreaterThan(30);
+      // Export: the CLI's files (weights in TensorFlow.js format, probes and metrics as JSON Lines).
+      const downloads: string[] = [];
+      page.on('download', (d) => downloads.push(d.suggestedFilename()));
+      await page.click('#export');
+      await expect.poll(() => downloads.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
+      expect(downloads.sort()).toEqual(['config.json', 'metrics.jsonl', 'model.json', 'probes.jsonl', 'weights.bin']);
       // The page stays responsive while training: a click is handled at once.
       await page.click('#pause');
       expect(await page.textContent('#pause')).toBe('Resume');

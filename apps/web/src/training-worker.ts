@@ -166,6 +166,7 @@ async function exportRun(): Promise<void> {
   post({
     kind: 'exported',
     files: [
+      { name: 'config.json', type: 'application/json', data: JSON.stringify({ model: session.spec.name, network: session.spec.config, dataset: 'fashion-mnist-subset', batchSize: BATCH, learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4, source: 'apps/web' }, null, 2) },
       { name: 'model.json', type: 'application/json', data: JSON.stringify(modelJson, null, 1) },
       { name: 'weights.bin', type: 'application/octet-stream', data: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) as ArrayBuffer },
       { name: 'probes.jsonl', type: 'application/x-ndjson', data: session.probes.join('\n') + '\n' },
