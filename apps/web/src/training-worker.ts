@@ -14,6 +14,7 @@ import {
   tf,
   type NetworkParameters,
   type NetworkSpec,
+  countCorrect,
 } from '@procrustes/core';
 import { createWasmBackendPlugin } from '@procrustes/backend-wasm';
 import { batchTensors, channelStatistics, hostBatches, imageSetFromIdx, type ChannelStatistics, type ImageSet } from '@procrustes/data';
@@ -105,7 +106,7 @@ async function evaluate(s: NonNullable<typeof session>): Promise<number> {
     const hits = tf.tidy(() => {
       const { inputs, labels } = batchTensors(batch, s.test.shape);
       const { logits } = forward(s.spec, s.parameters, inputs, { training: false });
-      return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'));
+      return countCorrect(logits, labels);
     });
     correct += (await hits.data())[0];
     hits.dispose();

@@ -32,7 +32,7 @@ export {
   type NetworkParameters,
 } from './network/parameters.js';
 export { forward, unitForward, type ForwardOptions, type ForwardResult, type UnitTap } from './network/forward.js';
-export { softmaxCrossEntropy } from './network/loss.js';
+export { softmaxCrossEntropy, countCorrect } from './network/loss.js';
 export {
   lossAndGradients,
   disposeLossAndGradients,

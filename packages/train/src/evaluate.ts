@@ -1,4 +1,4 @@
-import { forward, softmaxCrossEntropy, tf, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
+import { forward, softmaxCrossEntropy, tf, type NetworkParameters, type NetworkSpec, countCorrect } from '@procrustes/core';
 import { batchTensors, hostBatches, type ChannelStatistics, type ImageSet } from '@procrustes/data';
 
 export interface Evaluation {
@@ -22,7 +22,7 @@ export async function evaluate(
       const { inputs, labels } = batchTensors(batch, set.shape);
       const { logits } = forward(spec, parameters, inputs, { training: false });
       const loss = tf.mul(softmaxCrossEntropy(logits, labels), batch.size);
-      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32'));
+      const hits = countCorrect(logits, labels);
       return tf.stack([loss, hits]);
     });
     const [l, c] = await totals.data();

@@ -11,6 +11,7 @@ import {
   type TrainingContext,
   type TrainingPlugin,
   type UnitTap,
+  countCorrect,
 } from '@procrustes/core';
 import { batchCount, batchTensors, channelStatistics, hostBatches, takeFirst, type HostBatch, type ImageDataset } from '@procrustes/data';
 import { createDataParallelGradients, type DataParallelGradients } from './parallel/data-parallel.js';
@@ -271,7 +272,7 @@ async function localStep(
   const { inputs, labels } = batchTensors(batch, shape);
   const tap: UnitTap | undefined = taps.length === 0 ? undefined : (x, index, unit) => taps.reduce((h, t) => t(h, index, unit), x);
   const result = lossAndGradients(spec, parameters, inputs, labels, { tap });
-  const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(result.logits, 1), tf.cast(labels, 'int32')), 'float32')));
+  const hits = countCorrect(result.logits, labels);
   const sentinel = finiteSentinel(result.gradients);
   // One read per step (loss, hits, sentinel); the step itself is queued already.
   const [loss, hitCount, check] = await Promise.all([result.loss.data(), hits.data(), sentinel.data()]);

@@ -10,6 +10,7 @@ import {
   type NetworkConfig,
   type NetworkParameters,
   type NetworkSpec,
+  countCorrect,
 } from '@procrustes/core';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
 import type { ShardRequest, ShardResult, WorkerMessage } from './protocol.js';
@@ -30,7 +31,7 @@ async function computeShard(request: ShardRequest): Promise<ShardResult> {
   const inputs = tf.tensor4d(request.inputs, request.inputShape);
   const labels = tf.tensor1d(request.labels, 'int32');
   const result = lossAndGradients(spec, parameters, inputs, labels);
-  const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(result.logits, 1), tf.cast(labels, 'int32')), 'float32')));
+  const hits = countCorrect(result.logits, labels);
   const trainable = spec.parameters.filter((p) => p.trainable);
   const gradients = await Promise.all(trainable.map(async (p) => (await result.gradients[p.name].data()) as Float32Array));
   const statisticNames = [...result.statistics.keys()];
