@@ -48,10 +48,23 @@ export function batchNorm(x: tf.Tensor4D, parameters: BatchNormParameters, optio
 }
 
 /**
- * Training-mode normalisation with its closed-form gradient:
- * dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy.
+ * Per-channel means of an NHWC tensor: an average pool over each image, then the mean over the
+ * batch. tfjs's reductions over the leading axes transpose the whole tensor first, and a matrix
+ * product with ones repacks it; on WASM the pool is 5–15× faster than either (measured on
+ * 128×28×28×16: pool 0.5 ms, tf.mean 7 ms, product 10 ms).
+ */
+function channelMeans(x: tf.Tensor4D): tf.Tensor1D {
+  const [n, h, w, c] = x.shape;
+  return tf.tidy(() => tf.mean(tf.reshape(tf.avgPool(x, [h, w], 1, 'valid'), [n, c]), 0) as tf.Tensor1D);
+}
+
+/**
+ * Training-mode normalisation with its closed-form gradient. With x̄ = x − μ and s = 1/σ:
+ * y = γ·s·x̄ + β; dγ = s·Σ dy·x̄, dβ = Σ dy,
+ * dx = γ·s · (dy − Σdy/m − x̄ · s²·Σ(dy·x̄)/m).
  * Autodiff through tf.batchNorm and tf.moments tiles every per-channel tensor to the full
- * activation size (a fifth of a WASM training step); this needs two channel sums.
+ * activation size (a fifth of a WASM training step); this keeps x̄ and needs four
+ * elementwise passes each way, with the channel means as average pools.
  */
 function normalizeWithBatchStatistics(
   x: tf.Tensor4D,
@@ -63,25 +76,24 @@ function normalizeWithBatchStatistics(
   let variance: tf.Tensor1D | undefined;
   const count = x.shape[0] * x.shape[1] * x.shape[2];
   const normalize = tf.customGrad(((input: tf.Tensor4D, scale: tf.Tensor1D, offset: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const batchMean = tf.mean(input, [0, 1, 2]) as tf.Tensor1D;
-    const centered = tf.sub(input, batchMean);
-    const batchVariance = tf.mean(tf.square(centered), [0, 1, 2]) as tf.Tensor1D;
+    const batchMean = channelMeans(input);
+    const centered = tf.sub(input, batchMean) as tf.Tensor4D;
+    const batchVariance = channelMeans(tf.square(centered));
     const inverseStd = tf.rsqrt(tf.add(batchVariance, epsilon));
-    const normalized = tf.mul(centered, inverseStd);
     mean = tf.keep(batchMean);
     variance = tf.keep(batchVariance);
-    save([normalized, inverseStd, scale]);
+    save([centered, inverseStd, scale]);
     return {
-      value: tf.add(tf.mul(normalized, scale), offset),
+      value: tf.add(tf.mul(centered, tf.mul(scale, inverseStd)), offset),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xHat, invStd, g] = saved;
-        const sumDy = tf.sum(dy, [0, 1, 2]);
-        const sumDyXHat = tf.sum(tf.mul(dy, xHat), [0, 1, 2]);
+        const [xCentered, invStd, g] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+        const meanDy = channelMeans(dy as tf.Tensor4D);
+        const meanDyCentered = channelMeans(tf.mul(dy, xCentered) as tf.Tensor4D);
         const dx = tf.mul(
+          tf.sub(tf.sub(dy, meanDy), tf.mul(xCentered, tf.mul(tf.square(invStd), meanDyCentered))),
           tf.mul(g, invStd),
-          tf.sub(tf.sub(dy, tf.div(sumDy, count)), tf.mul(xHat, tf.div(sumDyXHat, count))),
         );
-        return [dx, sumDyXHat, sumDy];
+        return [dx, tf.mul(tf.mul(meanDyCentered, invStd), count), tf.mul(meanDy, count)];
       },
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
