@@ -57,41 +57,43 @@ export function conv2dBackpropInput(args: {
   const padLeft = filterWidth - 1 - left;
   const padBottom = inHeight + filterHeight - 1 - padTop - upHeight;
   const padRight = inWidth + filterWidth - 1 - padLeft - upWidth;
-  let padded = upsampled;
-  if (padTop > 0 || padLeft > 0 || padBottom > 0 || padRight > 0) {
-    padded = callKernel(backend, 'PadV2', { x: upsampled }, {
-      paddings: [
-        [0, 0],
-        [Math.max(0, padTop), Math.max(0, padBottom)],
-        [Math.max(0, padLeft), Math.max(0, padRight)],
-        [0, 0],
+  // Non-negative padding goes to the convolution itself (XNNPACK reads it implicitly, no copy);
+  // a negative side is cropped first.
+  let cropped = upsampled;
+  if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
+    cropped = callKernel(backend, 'Slice', { x: upsampled }, {
+      begin: [0, Math.max(0, -padTop), Math.max(0, -padLeft), 0],
+      size: [
+        batchSize,
+        upHeight - Math.max(0, -padTop) - Math.max(0, -padBottom),
+        upWidth - Math.max(0, -padLeft) - Math.max(0, -padRight),
+        outChannels,
       ],
-      constantValue: 0,
     });
     if (upsampled !== dy) release(backend, upsampled);
   }
-  if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
-    const cropped = callKernel(backend, 'Slice', { x: padded }, {
-      begin: [0, Math.max(0, -padTop), Math.max(0, -padLeft), 0],
-      size: [batchSize, inHeight + filterHeight - 1, inWidth + filterWidth - 1, outChannels],
-    });
-    if (padded !== dy) release(backend, padded);
-    padded = cropped;
-  }
+  const padding: [[number, number], [number, number], [number, number], [number, number]] = [
+    [0, 0],
+    [Math.max(0, padTop), Math.max(0, padBottom)],
+    [Math.max(0, padLeft), Math.max(0, padRight)],
+    [0, 0],
+  ];
 
   const flipped = callKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const swapped = callKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
   release(backend, flipped);
-  const result = callKernel(backend, 'Conv2D', { x: padded, filter: swapped }, {
+  const result = callKernel(backend, 'Conv2D', { x: cropped, filter: swapped }, {
     strides: [1, 1],
-    pad: 'valid',
+    pad: padding,
     dataFormat: 'NHWC',
     dilations: [1, 1],
     dimRoundingMode: undefined as never,
   });
   release(backend, swapped);
-  if (padded !== dy) release(backend, padded);
-  if (result.shape[3] !== inChannels) throw new Error('Conv2DBackpropInput on WASM: channel mismatch');
+  if (cropped !== dy) release(backend, cropped);
+  if (result.shape[1] !== inHeight || result.shape[2] !== inWidth || result.shape[3] !== inChannels) {
+    throw new Error(`Conv2DBackpropInput on WASM: computed [${result.shape}], expected [${inputShape}]`);
+  }
   return result;
 }
 

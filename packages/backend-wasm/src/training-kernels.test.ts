@@ -25,6 +25,9 @@ for (const stride of [1, 2]) {
   }
 }
 cases.push({ input: [2, 9, 9, 2], filter: [5, 3, 2, 3], stride: 2, pad: 'same' });
+// 1×1 filters with more input than output channels take the other operand order of the matrix product.
+cases.push({ input: [2, 7, 7, 6], filter: [1, 1, 6, 2], stride: 1, pad: 'valid' });
+cases.push({ input: [2, 8, 8, 6], filter: [1, 1, 6, 2], stride: 2, pad: 'same' });
 
 const label = (c: Case) => `input [${c.input}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}`;
 
