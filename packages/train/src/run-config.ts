@@ -24,6 +24,11 @@ export interface RunConfig {
    * an equal shard of the batch; batch norm then normalises per shard.
    */
   workers?: number;
+  /**
+   * Recompute each unit's inside in the backward pass instead of keeping it (gradient
+   * checkpointing per unit): about 4× less activation memory for about 1.25× the step time.
+   */
+  recomputeUnits?: boolean;
   /** Training plugins by name with their options. */
   plugins: Array<{ name: string; options: Record<string, unknown> }>;
 }

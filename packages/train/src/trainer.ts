@@ -129,7 +129,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     return states;
   };
   const skippedSteps: number[] = [];
-  const parallel = (config.workers ?? 1) > 1 ? await createDataParallelGradients(spec, config.workers!) : undefined;
+  const parallel = (config.workers ?? 1) > 1 ? await createDataParallelGradients(spec, config.workers!, { recomputeUnits: config.recomputeUnits }) : undefined;
   let interrupted: TrainResult['interrupted'];
   const lastEpoch = Math.min(config.epochs, options.stopAfterEpoch ?? config.epochs);
   epochs: for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
@@ -173,7 +173,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       for (const plugin of plugins) await plugin.beforeStep?.(context(epoch));
       const taps = plugins.map((p) => p.tapFor?.(globalStep)).filter((t): t is UnitTap => t !== undefined);
       // Steps that a plugin taps run here; the others on the workers, when there are any.
-      const outcome = parallel && taps.length === 0 ? await parallelStep(parallel, parameters, batch) : await localStep(spec, parameters, batch, train.shape, taps);
+      const outcome = parallel && taps.length === 0 ? await parallelStep(parallel, parameters, batch) : await localStep(spec, parameters, batch, train.shape, taps, config.recomputeUnits);
       for (const plugin of plugins) await plugin.afterGradients?.({ ...context(epoch), loss: outcome.lossTensor, gradients: outcome.gradients });
       const loss = [outcome.loss];
       const hitCount = [outcome.hits];
@@ -268,10 +268,11 @@ async function localStep(
   batch: HostBatch,
   shape: [number, number, number],
   taps: UnitTap[],
+  recomputeUnits = false,
 ): Promise<StepOutcome> {
   const { inputs, labels } = batchTensors(batch, shape);
   const tap: UnitTap | undefined = taps.length === 0 ? undefined : (x, index, unit) => taps.reduce((h, t) => t(h, index, unit), x);
-  const result = lossAndGradients(spec, parameters, inputs, labels, { tap });
+  const result = lossAndGradients(spec, parameters, inputs, labels, { tap, recomputeUnits });
   const hits = countCorrect(result.logits, labels);
   const sentinel = finiteSentinel(result.gradients);
   // One read per step (loss, hits, sentinel); the step itself is queued already.

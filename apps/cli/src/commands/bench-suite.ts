@@ -1,77 +1,161 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { benchmark, peakMatMulGflops, type BenchOptions } from './bench.js';
+import { peakMatMulGflops, type BenchResult } from './bench.js';
 import { formatTable } from '../table.js';
 
-/** The configurations of the suite that fit this machine in minutes (see BENCHMARKS in the README). */
-const SUITE: Array<Omit<BenchOptions, 'backend' | 'width' | 'warmup'>> = [
+/** One row of the suite: a `procrustes bench` configuration. */
+export interface SuiteConfiguration {
+  model: string;
+  input: [number, number, number];
+  batch: number;
+  steps: number;
+  workers?: number;
+  probes?: boolean;
+  regularizer?: 'exact' | 'newton-schulz' | 'both';
+  recomputeUnits?: boolean;
+}
+
+/** The configurations of issue 6; each runs in its own process so that its peak RSS is its own. */
+export const SUITE: SuiteConfiguration[] = [
   { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5, probes: true },
   { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5, workers: 2 },
   { model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 5, probes: true, regularizer: 'both' },
+  { model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 5, workers: 2 },
   { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3 },
   { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3, workers: 2 },
+  { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3 },
+  { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3, recomputeUnits: true },
+  { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3, workers: 2 },
+  { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3, workers: 2, recomputeUnits: true },
+  { model: 'procresnet-166', input: [32, 32, 3], batch: 64, steps: 3, workers: 2, regularizer: 'both' },
+  { model: 'procresnet-166', input: [32, 32, 3], batch: 64, steps: 3, workers: 2, recomputeUnits: true },
 ];
 
-/** The PyTorch peer's throughput on the same configuration, or undefined where torch is missing. */
-function peerImagesPerSecond(options: { model: string; input: [number, number, number]; batch: number }, threads: number): number | undefined {
-  const peer = join(process.cwd(), '..', 'shared', 'peers', 'torch_resnet.py');
-  if (!existsSync(peer) || !existsSync('/usr/bin/python3')) return undefined;
-  const [family, depth] = options.model.split('-');
-  const d = Number(depth);
-  const block = d >= 164 ? 'bottleneck' : 'basic';
-  const n = block === 'basic' ? (d - (family === 'procresnet' ? 4 : 2)) / 6 : (d - (family === 'procresnet' ? 4 : 2)) / 9;
-  try {
-    const out = execFileSync('/usr/bin/python3', [peer, 'bench', '--model', family, '--block', block, '--n', String(n), '--input', options.input.join('x'), '--batch', String(options.batch), '--threads', String(threads), '--steps', '5'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    return JSON.parse(out.trim().split('\n').pop()!).images_per_s as number;
-  } catch {
-    return undefined;
-  }
+/** Tensor count drift is measured over this many steps, probes and regularizer included, on a small batch. */
+export const DRIFT_CONFIGURATION: SuiteConfiguration = { model: 'procresnet-22', input: [28, 28, 1], batch: 8, steps: 200, probes: true, regularizer: 'exact' };
+
+export interface PeerResult {
+  imagesPerSecond: number;
+  peakRssMegabytes: number;
+  torch: string;
 }
+
+/** The peer's arguments for one of our model names (shared/peers/torch_resnet.py counts units per stage, n). */
+export function peerArguments(config: Pick<SuiteConfiguration, 'model' | 'input' | 'batch'>, threads: number): string[] {
+  const [family, depthText] = config.model.split('-');
+  const depth = Number(depthText);
+  const block = depth >= 164 ? 'bottleneck' : 'basic';
+  const extra = family === 'procresnet' ? 4 : 2;
+  const n = (depth - extra) / (block === 'basic' ? 6 : 9);
+  return ['bench', '--model', family, '--block', block, '--n', String(n), '--input', config.input.join('x'), '--batch', String(config.batch), '--threads', String(threads), '--steps', '5'];
+}
+
+// Runs the peer as __main__ and then reports the process's peak RSS (ru_maxrss, KiB on Linux).
+const PEER_WRAPPER = [
+  'import json, resource, runpy, sys',
+  'sys.argv = sys.argv[1:]',
+  'try:',
+  "    runpy.run_path(sys.argv[0], run_name='__main__')",
+  'except SystemExit as e:',
+  '    if e.code not in (None, 0): raise',
+  "print(json.dumps({'peak_rss_kib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))",
+].join('\n');
+
+/** The PyTorch peer on the same configuration, or a reason it could not run. */
+export function runPeer(config: SuiteConfiguration, threads: number, peerScript: string): PeerResult | { error: string } {
+  if (!existsSync(peerScript)) return { error: `${peerScript} not found` };
+  if (!existsSync('/usr/bin/python3')) return { error: '/usr/bin/python3 not found' };
+  const result = spawnSync('/usr/bin/python3', ['-c', PEER_WRAPPER, peerScript, ...peerArguments(config, threads)], { encoding: 'utf8', timeout: 900_000 });
+  if (result.status !== 0) {
+    const reason = (result.stderr ?? '').trim().split('\n').pop() ?? `exit ${result.status}`;
+    return { error: /No module named 'torch'/.test(result.stderr ?? '') ? 'python3-torch is not installed (apt-get install python3-torch)' : reason };
+  }
+  const lines = result.stdout.trim().split('\n');
+  const memory = JSON.parse(lines.pop()!) as { peak_rss_kib: number };
+  const bench = JSON.parse(lines.pop()!) as { images_per_s: number; torch: string };
+  return { imagesPerSecond: bench.images_per_s, peakRssMegabytes: memory.peak_rss_kib / 1024, torch: bench.torch };
+}
+
+/** Runs `procrustes bench --json` for one configuration in a fresh process (clean peak RSS; an out-of-memory abort stays contained). */
+export function runOurs(config: SuiteConfiguration, backend: string, bin: string): BenchResult | { error: string } {
+  const args = [bin, 'bench', '--json', '--backend', backend, '--model', config.model, '--input', config.input.join('x'), '--batch', String(config.batch), '--steps', String(config.steps), '--warmup', '1', '--workers', String(config.workers ?? 1)];
+  if (config.probes) args.push('--probes');
+  if (config.regularizer) args.push('--regularizer', config.regularizer);
+  if (config.recomputeUnits) args.push('--recompute-units');
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 1_800_000, maxBuffer: 64 * 1024 * 1024 });
+  if (result.status === 0) return JSON.parse(result.stdout.trim().split('\n').pop()!) as BenchResult;
+  const text = `${result.stderr ?? ''}\n${result.stdout ?? ''}`;
+  if (/Aborted\(|out of memory|Cannot enlarge memory|RangeError: WebAssembly.Memory/i.test(text)) {
+    return { error: 'does not fit the 4 GB WASM heap (aborted: out of memory)' };
+  }
+  return { error: text.trim().split('\n').filter(Boolean).pop() ?? `exit ${result.status ?? result.signal}` };
+}
+
+const label = (config: SuiteConfiguration) =>
+  `${config.model} ${config.input.join('×')} b${config.batch}${(config.workers ?? 1) > 1 ? `, ${config.workers} workers` : ', 1 thread'}${config.recomputeUnits ? ', units recomputed' : ''}`;
+const fixed = (value: number | undefined, digits: number) => (value === undefined ? 'n/a' : value.toFixed(digits));
 
 export function addBenchSuiteCommand(program: Command): void {
   program
     .command('bench-suite')
-    .description('the benchmark suite (pnpm bench): training throughput per configuration on WASM, beside the PyTorch peer when installed')
+    .description('the benchmark suite (pnpm bench): training throughput and peak memory per configuration, beside the PyTorch peer when installed')
     .option('--backend <name>', 'backend plugin', 'wasm')
-    .option('--write <file>', 'also write the table as Markdown to this file')
-    .action(async (options: { backend: string; write?: string }) => {
-      const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, TensorFlow.js 4.22.0, ${new Date().toISOString()}`;
-      console.log(`machine: ${machine}\n`);
-      const rows: string[][] = [];
+    .option('--write <file>', 'also write the table as Markdown to this file (between the bench-suite markers)')
+    .option('--peer <script>', 'the PyTorch peer', join(process.cwd(), '..', 'shared', 'peers', 'torch_resnet.py'))
+    .action(async (options: { backend: string; write?: string; peer: string }) => {
+      const bin = process.argv[1];
+      const started = new Date();
       const { activateBackend } = await import('@procrustes/core');
-      await activateBackend(options.backend);
+      const active = await activateBackend(options.backend);
       const peak = await peakMatMulGflops();
-      console.log(`peak: ${peak.toFixed(1)} GFLOP/s for a 1024×1024 matrix product on ${options.backend} (one thread)`);
+      const machineLine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, TensorFlow.js 4.22.0 (${active.device})`;
+      console.log(`machine: ${machineLine}`);
+      console.log(`peak: ${peak.toFixed(1)} GFLOP/s for a 1024×1024 matrix product on ${options.backend} (one thread)\n`);
+      const header = ['configuration', 'ours img/s', 'peer 2 threads img/s', 'ours/peer (2 threads)', 'peer 1 thread img/s', 'GFLOP/s (of peak)', 'peak RSS MB, ours / peer', 'step with probes', 'regularizer at p = 0.5'];
+      const rows: string[][] = [];
+      let torch = 'not installed';
       for (const config of SUITE) {
-        const result = await benchmark({ ...config, backend: options.backend, width: 16, warmup: 1 });
-        const peer2 = peerImagesPerSecond(config, 2);
-        const peer1 = peerImagesPerSecond(config, 1);
-        rows.push([
-          `${result.model} ${result.input} b${result.batch}${result.workers > 1 ? `, ${result.workers} workers` : ''}`,
-          result.imagesPerSecond.toFixed(1),
-          peer2 === undefined ? 'n/a' : peer2.toFixed(1),
-          peer2 === undefined ? 'n/a' : (result.imagesPerSecond / peer2).toFixed(3),
-          peer1 === undefined ? 'n/a' : peer1.toFixed(1),
-          `${result.gflops.toFixed(2)} (${((100 * result.gflops) / peak).toFixed(0)}%)`,
-          String(result.tensorDrift),
-          result.probes ? `${result.probes.overhead.toFixed(3)}×` : '',
-          result.regularizer ? result.regularizer.map((r) => `${r.method} ${(100 * r.costAtHalfProbability).toFixed(2)}%`).join(', ') : '',
-        ]);
-        console.log(`${rows[rows.length - 1].join(' | ')}`);
+        const ours = runOurs(config, options.backend, bin);
+        const peer2 = runPeer(config, 2, options.peer);
+        const peer1 = runPeer(config, 1, options.peer);
+        if ('torch' in peer2) torch = peer2.torch;
+        const threads = config.workers ?? 1;
+        const row = 'error' in ours
+          ? [label(config), ours.error, fixed('imagesPerSecond' in peer2 ? peer2.imagesPerSecond : undefined, 1), '—', fixed('imagesPerSecond' in peer1 ? peer1.imagesPerSecond : undefined, 1), '—', `— / ${fixed('peakRssMegabytes' in peer2 ? peer2.peakRssMegabytes : undefined, 0)}`, '', '']
+          : [
+              label(config),
+              ours.imagesPerSecond.toFixed(1),
+              fixed('imagesPerSecond' in peer2 ? peer2.imagesPerSecond : undefined, 1),
+              'imagesPerSecond' in peer2 ? (ours.imagesPerSecond / peer2.imagesPerSecond).toFixed(3) : 'n/a',
+              fixed('imagesPerSecond' in peer1 ? peer1.imagesPerSecond : undefined, 1),
+              `${ours.gflops.toFixed(1)} (${((100 * ours.gflops) / (peak * threads)).toFixed(0)}% of ${threads} × peak)`,
+              `${fixed(ours.peakRssMegabytes, 0)} / ${fixed('peakRssMegabytes' in peer2 ? peer2.peakRssMegabytes : undefined, 0)}`,
+              ours.probes ? `${ours.probes.overhead.toFixed(3)}×` : '',
+              ours.regularizer ? ours.regularizer.map((r) => `${r.method} ${(100 * r.costAtHalfProbability).toFixed(2)}%`).join(', ') : '',
+            ];
+        if ('error' in peer2) row[2] = `n/a (${peer2.error})`;
+        rows.push(row);
+        console.log(row.join(' | '));
       }
-      const header = ['configuration', `${options.backend} img/s`, 'peer 2 threads img/s', 'ours/peer', 'peer 1 thread img/s', 'GFLOP/s (of peak)', 'tensor drift', 'step with probes', 'regularizer at p = 0.5'];
-      console.log(`\n${formatTable(header, rows, [1, 2, 3, 4, 5, 6, 7])}`);
+      const drift = runOurs(DRIFT_CONFIGURATION, options.backend, bin);
+      const driftLine = 'error' in drift
+        ? `Tensor count drift: not measured (${drift.error}).`
+        : `Tensor count drift over ${DRIFT_CONFIGURATION.steps} steps of ${label(DRIFT_CONFIGURATION)} with probes on every unit and the exact regularizer, then ${DRIFT_CONFIGURATION.steps} probed steps and the projections: ${drift.tensorDrift} tensors.`;
+      console.log(`\n${formatTable(header, rows, [1, 2, 3, 4, 5, 6])}\n\n${driftLine}`);
       if (options.write) {
+        const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(0);
         const markdown = [
-          `Machine: ${machine}. Peak: ${peak.toFixed(1)} GFLOP/s (1024×1024 matrix product, one WASM thread). Median training step (forward, backward, SGD update) after warm-up, width 16; the PyTorch peer (shared/peers/torch_resnet.py bench) measured in the same run.`,
+          `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC in one run of \`pnpm bench\` (${minutes} min). Machine: ${machineLine}; PyTorch ${torch} (shared/peers/torch_resnet.py, CPU). Peak of one WASM thread: ${peak.toFixed(1)} GFLOP/s (1024×1024 matrix product). Median training step (forward, backward, SGD update with momentum and weight decay) after one warm-up step, width 16; each configuration in its own process.`,
           '',
           `| ${header.join(' | ')} |`,
           `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`,
           ...rows.map((r) => `| ${r.join(' | ')} |`),
+          '',
+          driftLine,
           '',
         ].join('\n');
         // Only the generated part between the markers is replaced; the analysis around it stays.

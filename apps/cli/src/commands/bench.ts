@@ -32,6 +32,8 @@ export interface BenchOptions {
   probes?: boolean;
   /** Data-parallel worker threads (default 1: the step runs on the main thread). */
   workers?: number;
+  /** Recompute units in the backward pass (gradient checkpointing per unit). */
+  recomputeUnits?: boolean;
 }
 
 export interface BenchResult {
@@ -40,11 +42,15 @@ export interface BenchResult {
   batch: number;
   backend: string;
   workers: number;
+  recomputeUnits: boolean;
   device: string;
   steps: number;
   stepMsMedian: number;
   imagesPerSecond: number;
+  /** Tensors alive after all timed phases (steps, probed steps, projections) minus before them. */
   tensorDrift: number;
+  /** Peak resident memory of this process so far (workers are threads of it), in MB. */
+  peakRssMegabytes: number;
   /** Achieved GFLOP/s of the step (≈ 3 forward passes of convolution FLOPs). */
   gflops: number;
   regularizer?: Array<{ method: string; projectionMsMedian: number; costAtHalfProbability: number }>;
@@ -65,7 +71,7 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
   fillNormal(createRandomState(1), values);
   const inputs = tf.tensor4d(values, [options.batch, h, w, c]);
   const labels = tf.tensor1d(Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), 'int32');
-  const parallel = (options.workers ?? 1) > 1 ? await createDataParallelGradients(spec, options.workers!) : undefined;
+  const parallel = (options.workers ?? 1) > 1 ? await createDataParallelGradients(spec, options.workers!, { recomputeUnits: options.recomputeUnits }) : undefined;
   const hostBatch = { inputs: values, labels: Int32Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), size: options.batch };
   const step = async (probe = false) => {
     if (parallel && !probe) {
@@ -76,7 +82,7 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
       return;
     }
     const tap = probe ? createGradientTap() : undefined;
-    const result = lossAndGradients(spec, parameters, inputs, labels, { tap: tap?.tap });
+    const result = lossAndGradients(spec, parameters, inputs, labels, { tap: tap?.tap, recomputeUnits: options.recomputeUnits });
     if (tap) {
       await normRatios(spec, tap);
       tap.dispose();
@@ -94,7 +100,6 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     await step();
     times.push(performance.now() - t0);
   }
-  const drift = tf.memory().numTensors - before;
   const stepMs = median(times);
   const result: BenchResult = {
     model: spec.name,
@@ -102,11 +107,13 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     batch: options.batch,
     backend: options.backend,
     workers: options.workers ?? 1,
+    recomputeUnits: options.recomputeUnits ?? false,
     device: active.device,
     steps: options.steps,
     stepMsMedian: stepMs,
     imagesPerSecond: (1000 * options.batch) / stepMs,
-    tensorDrift: drift,
+    tensorDrift: 0,
+    peakRssMegabytes: 0,
     gflops: trainingStepFlops(spec, options.batch) / (stepMs * 1e6),
   };
   if (options.probes) {
@@ -134,6 +141,8 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
       result.regularizer.push({ method, projectionMsMedian: projectionMs, costAtHalfProbability: (0.5 * projectionMs) / stepMs });
     }
   }
+  result.tensorDrift = tf.memory().numTensors - before;
+  result.peakRssMegabytes = process.resourceUsage().maxRSS / 1024;
   tf.dispose([inputs, labels]);
   await parallel?.dispose();
   disposeSgdState(optimizer);
@@ -154,6 +163,7 @@ export function addBenchCommand(program: Command): void {
     .option('--backend <name>', 'backend plugin', 'wasm')
     .option('--probes', 'also time steps with the gradient-norm probes on')
     .option('--workers <n>', 'data-parallel worker threads', parsePositiveInteger, 1)
+    .option('--recompute-units', "recompute each unit's inside in the backward pass (less memory, more time)")
     .addOption(new Option('--regularizer <method>', "also time the spectral regularizer's projections").choices(['exact', 'newton-schulz', 'both']))
     .option('--json', 'print JSON')
     .action(async (options: BenchOptions & { json?: boolean }) => {
@@ -162,7 +172,7 @@ export function addBenchCommand(program: Command): void {
         console.log(JSON.stringify(result));
         return;
       }
-      console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, ${result.gflops.toFixed(2)} GFLOP/s, tensor drift ${result.tensorDrift}`);
+      console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}${result.recomputeUnits ? ', units recomputed' : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, ${result.gflops.toFixed(2)} GFLOP/s, tensor drift ${result.tensorDrift}, peak RSS ${result.peakRssMegabytes.toFixed(0)} MB`);
       if (result.probes) console.log(`  with probes: ${result.probes.stepMsMedian.toFixed(0)} ms per step (${result.probes.overhead.toFixed(3)}× the step without)`);
       for (const r of result.regularizer ?? []) {
         console.log(`  regularizer (${r.method}): ${r.projectionMsMedian.toFixed(0)} ms per projection of all targets; at p = 0.5 that is ${(100 * r.costAtHalfProbability).toFixed(2)}% of a step`);

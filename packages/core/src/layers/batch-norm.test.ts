@@ -34,7 +34,7 @@ describe('batchNorm (PyTorch semantics)', () => {
     expect(result.y.dataSync()[1]).toBeCloseTo((2 - 1) / Math.sqrt(3 + 1e-5) - 1, 6);
   });
 
-  it("training gradients equal autodiff through tfjs's own moments and batchNorm (CPU reference)", () => {
+  it("training gradients, with and without the fused ReLU, equal autodiff through tfjs's own moments, batchNorm and relu (CPU reference)", () => {
     const shape: [number, number, number, number] = [4, 3, 2, 3];
     const size = shape.reduce((a, b) => a * b);
     // A channel mean far from zero checks that the centred form does not lose precision.
@@ -43,19 +43,22 @@ describe('batchNorm (PyTorch semantics)', () => {
     const input = tf.tensor4d(xValues, shape);
     const gamma = tf.tensor1d([1.5, -0.7, 0.3]);
     const beta = tf.tensor1d([0.1, 0.2, -0.3]);
+    for (const relu of [false, true]) {
     const ours = tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-      tf.sum(tf.mul(batchNorm(xi as tf.Tensor4D, { gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D, movingMean: tf.zeros([3]), movingVariance: tf.ones([3]) }, { training: true }).y, weights)),
+      tf.sum(tf.mul(batchNorm(xi as tf.Tensor4D, { gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D, movingMean: tf.zeros([3]), movingVariance: tf.ones([3]) }, { training: true, relu }).y, weights)),
     )([input, gamma, beta]);
     const reference = tf.grads((xi: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
       const { mean, variance } = tf.moments(xi, [0, 1, 2]);
-      return tf.sum(tf.mul(tf.batchNorm(xi as tf.Tensor4D, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5), weights));
+      const normalized = tf.batchNorm(xi as tf.Tensor4D, mean, variance, b as tf.Tensor1D, g as tf.Tensor1D, 1e-5);
+      return tf.sum(tf.mul(relu ? tf.relu(normalized) : normalized, weights));
     })([input, gamma, beta]);
     for (let k = 0; k < 3; k++) {
       const a = ours[k].dataSync();
       const r = reference[k].dataSync();
       const scale = Math.max(...Array.from(r, Math.abs));
       const worst = Math.max(...Array.from(a, (v, i) => Math.abs(v - r[i])));
-      expect(worst / scale).toBeLessThan(1e-4);
+      expect(worst / scale, `${relu ? 'with' : 'without'} ReLU, gradient ${k}`).toBeLessThan(1e-4);
+    }
     }
   });
 });

@@ -13,6 +13,11 @@ export interface BatchNormOptions {
   epsilon?: number;
   /** Weight of the new batch in the running statistics (PyTorch's `momentum`, default 0.1). */
   momentum?: number;
+  /**
+   * Apply ReLU to the output inside the same gradient node. The backward pass then masks with
+   * the output instead of keeping the pre-activation: one activation-sized tensor less per layer.
+   */
+  relu?: boolean;
 }
 
 export interface BatchNormResult {
@@ -30,12 +35,11 @@ export interface BatchNormResult {
 export function batchNorm(x: tf.Tensor4D, parameters: BatchNormParameters, options: BatchNormOptions): BatchNormResult {
   const epsilon = options.epsilon ?? 1e-5;
   if (!options.training) {
-    return {
-      y: tf.batchNorm4d(x, parameters.movingMean, parameters.movingVariance, parameters.beta, parameters.gamma, epsilon),
-    };
+    const y = tf.batchNorm4d(x, parameters.movingMean, parameters.movingVariance, parameters.beta, parameters.gamma, epsilon);
+    return { y: options.relu ? tf.tidy(() => tf.relu(y)) : y };
   }
   const momentum = options.momentum ?? 0.1;
-  const { y, mean, variance } = normalizeWithBatchStatistics(x, parameters.gamma, parameters.beta, epsilon);
+  const { y, mean, variance } = normalizeWithBatchStatistics(x, parameters.gamma, parameters.beta, epsilon, options.relu ?? false);
   const count = x.shape[0] * x.shape[1] * x.shape[2];
   const unbiased = count > 1 ? count / (count - 1) : 1;
   const [movingMean, movingVariance] = tf.tidy(() => [
@@ -71,6 +75,7 @@ function normalizeWithBatchStatistics(
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
   epsilon: number,
+  relu: boolean,
 ): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   let mean: tf.Tensor1D | undefined;
   let variance: tf.Tensor1D | undefined;
@@ -82,19 +87,26 @@ function normalizeWithBatchStatistics(
     const inverseStd = tf.rsqrt(tf.add(batchVariance, epsilon));
     mean = tf.keep(batchMean);
     variance = tf.keep(batchVariance);
-    save([centered, inverseStd, scale]);
+    const normalized = tf.add(tf.mul(centered, tf.mul(scale, inverseStd)), offset);
+    const value = relu ? tf.relu(normalized) : normalized;
+    save(relu ? [centered, inverseStd, scale, value] : [centered, inverseStd, scale]);
     return {
-      value: tf.add(tf.mul(centered, tf.mul(scale, inverseStd)), offset),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xCentered, invStd, g] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
-        const meanDy = channelMeans(dy as tf.Tensor4D);
-        const meanDyCentered = channelMeans(tf.mul(dy, xCentered) as tf.Tensor4D);
-        const dx = tf.mul(
-          tf.sub(tf.sub(dy, meanDy), tf.mul(xCentered, tf.mul(tf.square(invStd), meanDyCentered))),
-          tf.mul(g, invStd),
-        );
-        return [dx, tf.mul(tf.mul(meanDyCentered, invStd), count), tf.mul(meanDy, count)];
-      },
+      value,
+      // tfjs runs a custom gradient outside any tidy and keeps what it makes until the whole
+      // backward pass ends: without this tidy, five activation-sized temporaries per layer.
+      gradFunc: (outputGradient: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [xCentered, invStd, g, activated] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D | undefined];
+          // ReLU's mask from its output: y > 0 exactly where relu(y) > 0.
+          const dy = activated ? tf.mul(outputGradient, tf.step(activated)) : outputGradient;
+          const meanDy = channelMeans(dy as tf.Tensor4D);
+          const meanDyCentered = channelMeans(tf.mul(dy, xCentered) as tf.Tensor4D);
+          const dx = tf.mul(
+            tf.sub(tf.sub(dy, meanDy), tf.mul(xCentered, tf.mul(tf.square(invStd), meanDyCentered))),
+            tf.mul(g, invStd),
+          );
+          return [dx, tf.mul(tf.mul(meanDyCentered, invStd), count), tf.mul(meanDy, count)];
+        }),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   const y = normalize(x, gamma, beta) as tf.Tensor4D;

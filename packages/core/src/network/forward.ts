@@ -3,7 +3,6 @@ import { batchNorm } from '../layers/batch-norm.js';
 import { conv2d } from '../layers/conv2d.js';
 import { dense } from '../layers/dense.js';
 import { globalAveragePool } from '../layers/global-average-pool.js';
-import { relu } from '../layers/relu.js';
 import type { NetworkSpec, UnitSpec } from './spec.js';
 
 /**
@@ -16,6 +15,13 @@ export type UnitTap = (x: tf.Tensor4D, index: number, unit: UnitSpec | undefined
 export interface ForwardOptions {
   training: boolean;
   tap?: UnitTap;
+  /**
+   * Training only: keep just each unit's input for the backward pass and recompute the unit's
+   * inside when its gradient is needed (gradient checkpointing per unit). Trades one more
+   * forward pass of the units for memory: the backward pass no longer holds every unit's
+   * activations at once.
+   */
+  recomputeUnits?: boolean;
 }
 
 export interface ForwardResult {
@@ -40,9 +46,10 @@ export function forward(
   let h = layers.convolve(x, spec.stem.convolution.name, 1);
   if (spec.stem.batchNorm) h = layers.preActivation(h, 'stem/bn');
 
+  const recompute = options.training && options.recomputeUnits === true;
   for (const unit of spec.units) {
     if (options.tap) h = options.tap(h, unit.index, unit);
-    h = applyUnit(unit, h, layers);
+    h = recompute ? applyUnitWithRecomputation(spec, unit, h, parameters, layers.statistics) : applyUnit(unit, h, layers);
   }
   if (options.tap) h = options.tap(h, spec.units.length, undefined);
 
@@ -85,13 +92,13 @@ function layerContext(parameters: Record<string, tf.Tensor>, training: boolean):
         movingMean: weight(`${prefix}/moving_mean`) as tf.Tensor1D,
         movingVariance: weight(`${prefix}/moving_variance`) as tf.Tensor1D,
       },
-      { training },
+      { training, relu: true },
     );
     if (result.movingMean && result.movingVariance) {
       statistics.set(`${prefix}/moving_mean`, result.movingMean);
       statistics.set(`${prefix}/moving_variance`, result.movingVariance);
     }
-    return relu(result.y);
+    return result.y;
   };
   const convolve = (h: tf.Tensor4D, name: string, stride: number): tf.Tensor4D =>
     conv2d(h, weight(name) as tf.Tensor4D, stride);
@@ -113,4 +120,61 @@ function applyUnit(unit: UnitSpec, x: tf.Tensor4D, layers: LayerContext): tf.Ten
     return tf.add(h, layers.convolve(layers.preActivation(x, `${unit.prefix}/shortcut/bn`), conv.name, conv.stride));
   }
   return h;
+}
+
+/**
+ * A unit as one gradient node that saves only its input and weights. tfjs keeps every
+ * intermediate of a backward pass until the pass ends; here a unit's intermediates live only
+ * while its own gradient is computed (recomputed under a nested tf.grads).
+ */
+function applyUnitWithRecomputation(
+  spec: NetworkSpec,
+  unit: UnitSpec,
+  x: tf.Tensor4D,
+  parameters: Readonly<Record<string, tf.Tensor>>,
+  statistics: Map<string, tf.Tensor1D>,
+): tf.Tensor4D {
+  const names = spec.parameters.filter((p) => p.trainable && p.name.startsWith(`${unit.prefix}/`)).map((p) => p.name);
+  const run = (input: tf.Tensor4D, weights: tf.Tensor[]) => {
+    const local: Record<string, tf.Tensor> = { ...parameters };
+    names.forEach((name, i) => (local[name] = weights[i]));
+    const layers = layerContext(local, true);
+    return { y: applyUnit(unit, input, layers), statistics: layers.statistics };
+  };
+  const node = tf.customGrad(((...args: unknown[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [input, ...weights] = args as [tf.Tensor4D, ...tf.Tensor[]];
+    const result = run(input, weights);
+    for (const [name, value] of result.statistics) statistics.set(name, tf.keep(value));
+    save([input, ...weights]);
+    return {
+      value: result.y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [savedInput, ...savedWeights] = saved as [tf.Tensor4D, ...tf.Tensor[]];
+          const unitOutput = (a: tf.Tensor, ...b: tf.Tensor[]) => {
+            const again = run(a as tf.Tensor4D, b);
+            tf.dispose([...again.statistics.values()]);
+            return again.y;
+          };
+          return withNestedGradients(() => tf.grads(unitOutput)([savedInput, ...savedWeights], dy));
+        }),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  return node(x, ...names.map((name) => parameters[name])) as tf.Tensor4D;
+}
+
+/**
+ * tfjs's engine starts a fresh tape for a gradient computation that begins while none is being
+ * recorded, and clears it afterwards. A tf.grads inside a custom gradient runs while the outer
+ * backward pass still needs its tape, so the outer tape is put back when the inner one is done.
+ */
+function withNestedGradients<T>(compute: () => T): T {
+  const state = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
+  const outerTape = state.activeTape;
+  try {
+    return compute();
+  } finally {
+    state.activeTape = outerTape;
+  }
 }

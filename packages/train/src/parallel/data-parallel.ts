@@ -19,19 +19,30 @@ export interface DataParallelGradients {
   dispose(): Promise<void>;
 }
 
-function ask(worker: Worker, message: WorkerMessage, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+export function ask(worker: Worker, message: WorkerMessage, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
-    const onMessage = (reply: WorkerReply) => {
+    const detach = () => {
+      worker.off('message', onMessage);
       worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (reply: WorkerReply) => {
+      detach();
       if (reply.kind === 'error') reject(new Error(`training worker: ${reply.message}`));
       else resolve(reply);
     };
     const onError = (error: Error) => {
-      worker.off('message', onMessage);
-      reject(error);
+      detach();
+      reject(new Error(`training worker failed: ${error.message}`));
+    };
+    // A worker can end without an error event (a WASM abort exits it): never wait forever.
+    const onExit = (code: number) => {
+      detach();
+      reject(new Error(`training worker exited (code ${code}) before replying; if the WASM heap ran out of memory, use a smaller batch or more workers`));
     };
     worker.once('message', onMessage);
     worker.once('error', onError);
+    worker.once('exit', onExit);
     worker.postMessage(message, transfer);
   });
 }
@@ -42,11 +53,20 @@ function ask(worker: Worker, message: WorkerMessage, transfer: ArrayBuffer[] = [
  * the size-weighted mean of the shards' gradients. Batch norm normalises each shard with its own
  * statistics (as data-parallel training does), and the running statistics are averaged.
  */
-export async function createDataParallelGradients(spec: NetworkSpec, workers: number): Promise<DataParallelGradients> {
+export async function createDataParallelGradients(
+  spec: NetworkSpec,
+  workers: number,
+  options: { recomputeUnits?: boolean } = {},
+): Promise<DataParallelGradients> {
   if (!Number.isInteger(workers) || workers < 2) throw usageError(`data-parallel training needs at least 2 workers, got ${workers}`);
   const script = new URL('./step-worker.js', import.meta.url);
   const pool = Array.from({ length: workers }, () => new Worker(script));
-  await Promise.all(pool.map((w) => ask(w, { kind: 'init', network: spec.config })));
+  // After a failure the other workers are stopped too: a live worker would keep the process running.
+  const stopAllOnFailure = async (error: unknown): Promise<never> => {
+    await Promise.all(pool.map((w) => w.terminate()));
+    throw error;
+  };
+  await Promise.all(pool.map((w) => ask(w, { kind: 'init', network: spec.config, recomputeUnits: options.recomputeUnits }))).catch(stopAllOnFailure);
   const trainable = spec.parameters.filter((p) => p.trainable);
   return {
     workers,
@@ -70,7 +90,7 @@ export async function createDataParallelGradients(spec: NetworkSpec, workers: nu
             },
           }),
         ),
-      );
+      ).catch(stopAllOnFailure);
       const results = replies.map((r) => (r as { result: ShardResult }).result);
       const fractions = shards.map(([start, end]) => (end - start) / batch.size);
       const gradients: Record<string, tf.Tensor> = {};

@@ -21,5 +21,5 @@ export interface ShardResult {
   tensors: number;
 }
 
-export type WorkerMessage = { kind: 'init'; network: NetworkConfig } | { kind: 'step'; request: ShardRequest };
+export type WorkerMessage = { kind: 'init'; network: NetworkConfig; recomputeUnits?: boolean } | { kind: 'step'; request: ShardRequest };
 export type WorkerReply = { kind: 'ready' } | { kind: 'result'; result: ShardResult } | { kind: 'error'; message: string };

@@ -17,6 +17,7 @@ import type { ShardRequest, ShardResult, WorkerMessage } from './protocol.js';
 
 let spec: NetworkSpec | undefined;
 let parameters: NetworkParameters | undefined;
+let recomputeUnits = false;
 
 async function initialize(network: NetworkConfig): Promise<void> {
   await wasmBackendPlugin.activate();
@@ -30,7 +31,7 @@ async function computeShard(request: ShardRequest): Promise<ShardResult> {
   tf.tidy(() => spec!.parameters.forEach((p, i) => parameters![p.name].assign(tf.tensor(request.weights[i], p.shape))));
   const inputs = tf.tensor4d(request.inputs, request.inputShape);
   const labels = tf.tensor1d(request.labels, 'int32');
-  const result = lossAndGradients(spec, parameters, inputs, labels);
+  const result = lossAndGradients(spec, parameters, inputs, labels, { recomputeUnits });
   const hits = countCorrect(result.logits, labels);
   const trainable = spec.parameters.filter((p) => p.trainable);
   const gradients = await Promise.all(trainable.map(async (p) => (await result.gradients[p.name].data()) as Float32Array));
@@ -47,6 +48,7 @@ parentPort!.on('message', async (message: WorkerMessage) => {
   try {
     if (message.kind === 'init') {
       await initialize(message.network);
+      recomputeUnits = message.recomputeUnits ?? false;
       parentPort!.postMessage({ kind: 'ready' });
     } else {
       const result = await computeShard(message.request);
