@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend, registerBackendPlugin, tf } from '@procrustes/core';
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { randomValues, relativeError } from '@procrustes/backend-conformance';
-import { wasmBackendPlugin } from './index.js';
+import { setNativeFilterGradientEnabled, wasmBackendPlugin } from './index.js';
+import { nativeFilterGradient } from './native-filter-gradient.js';
 
 type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -28,6 +29,16 @@ cases.push({ input: [2, 9, 9, 2], filter: [5, 3, 2, 3], stride: 2, pad: 'same' }
 // 1×1 filters with more input than output channels take the other operand order of the matrix product.
 cases.push({ input: [2, 7, 7, 6], filter: [1, 1, 6, 2], stride: 1, pad: 'valid' });
 cases.push({ input: [2, 8, 8, 6], filter: [1, 1, 6, 2], stride: 2, pad: 'same' });
+// Channel counts divisible by 4 take the hand-written filter-gradient kernel (blocks of 16 and 4
+// output channels), for every stride and padding.
+for (const stride of [1, 2]) {
+  for (const pad of ['same', 'valid', [[0, 0], [2, 1], [0, 2], [0, 0]]] as Padding[]) {
+    cases.push({ input: [2, 7, 7, 4], filter: [3, 3, 4, 8], stride, pad });
+    cases.push({ input: [2, 8, 9, 8], filter: [3, 2, 8, 20], stride, pad });
+  }
+}
+cases.push({ input: [3, 6, 6, 16], filter: [1, 1, 16, 4], stride: 1, pad: 'valid' });
+cases.push({ input: [2, 9, 9, 4], filter: [5, 5, 4, 16], stride: 2, pad: 'same' });
 
 const label = (c: Case) => `input [${c.input}] filter [${c.filter}] stride ${c.stride} pad ${JSON.stringify(c.pad)}`;
 
@@ -69,6 +80,24 @@ describe('WASM training kernels against the CPU backend', () => {
     }
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numDataBuffers).toBe(before.numDataBuffers);
+  });
+
+  it('runs the hand-written filter-gradient kernel in Node, and it agrees with the XNNPACK formulation it replaces', async () => {
+    await activateBackend('wasm');
+    expect(nativeFilterGradient(tf.backend())).not.toBeNull();
+    const x = tf.tensor4d(randomValues(4 * 10 * 10 * 8, 5), [4, 10, 10, 8]);
+    const dy = tf.tensor4d(randomValues(4 * 5 * 5 * 12, 6), [4, 5, 5, 12]);
+    const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 8, 12] } as never;
+    const native = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
+    setNativeFilterGradientEnabled(false);
+    try {
+      const fallback = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
+      expect(relativeError((await native.data()) as Float32Array, (await fallback.data()) as Float32Array)).toBeLessThan(1e-5);
+      tf.dispose(fallback);
+    } finally {
+      setNativeFilterGradientEnabled(true);
+    }
+    tf.dispose([x, dy, native]);
   });
 
   it('replaces the native Conv2DBackpropInput and adds Conv2DBackpropFilter', async () => {
