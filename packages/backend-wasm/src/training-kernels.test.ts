@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend, registerBackendPlugin, tf } from '@procrustes/core';
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { randomValues, relativeError } from '@procrustes/backend-conformance';
-import { setNativeFilterGradientEnabled, wasmBackendPlugin } from './index.js';
-import { nativeFilterGradient } from './native-filter-gradient.js';
+import { setNativeKernelsEnabled, wasmBackendPlugin } from './index.js';
+import { nativeKernels } from './native-kernels.js';
 
 type Padding = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 
@@ -53,6 +53,7 @@ async function compute(c: Case): Promise<Record<string, Float32Array>> {
   const inputGradient = tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: c.input } as never) as tf.Tensor;
   const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.stride, c.pad), dy)))([x, w]);
   const out = {
+    forward: (await y.data()) as Float32Array,
     filterGradient: (await filterGradient.data()) as Float32Array,
     inputGradient: (await inputGradient.data()) as Float32Array,
     gradientX: (await gx.data()) as Float32Array,
@@ -82,22 +83,26 @@ describe('WASM training kernels against the CPU backend', () => {
     expect(after.numDataBuffers).toBe(before.numDataBuffers);
   });
 
-  it('runs the hand-written filter-gradient kernel in Node, and it agrees with the XNNPACK formulation it replaces', async () => {
+  it('runs the hand-written filter-gradient kernel in Node, and it agrees with the XNNPACK formulation it replaces (the forward convolution stays XNNPACK)', async () => {
     await activateBackend('wasm');
-    expect(nativeFilterGradient(tf.backend())).not.toBeNull();
+    expect(nativeKernels(tf.backend())).toBeDefined();
     const x = tf.tensor4d(randomValues(4 * 10 * 10 * 8, 5), [4, 10, 10, 8]);
     const dy = tf.tensor4d(randomValues(4 * 5 * 5 * 12, 6), [4, 5, 5, 12]);
     const attrs = { strides: [2, 2], pad: 'same', dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape: [3, 3, 8, 12] } as never;
-    const native = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
-    setNativeFilterGradientEnabled(false);
+    const w = tf.tensor4d(randomValues(3 * 3 * 8 * 12, 7), [3, 3, 8, 12]);
+    const run = () => [tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor, tf.conv2d(x, w, 2, 'same')];
+    const native = run();
+    setNativeKernelsEnabled(false);
     try {
-      const fallback = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs) as tf.Tensor;
-      expect(relativeError((await native.data()) as Float32Array, (await fallback.data()) as Float32Array)).toBeLessThan(1e-5);
+      const fallback = run();
+      for (let k = 0; k < 2; k++) {
+        expect(relativeError((await native[k].data()) as Float32Array, (await fallback[k].data()) as Float32Array)).toBeLessThan(1e-5);
+      }
       tf.dispose(fallback);
     } finally {
-      setNativeFilterGradientEnabled(true);
+      setNativeKernelsEnabled(true);
     }
-    tf.dispose([x, dy, native]);
+    tf.dispose([x, dy, w, ...native]);
   });
 
   it('replaces the native Conv2DBackpropInput and adds Conv2DBackpropFilter', async () => {

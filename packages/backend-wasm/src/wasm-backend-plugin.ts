@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActiveBackend, BackendAvailability, BackendPlugin } from '@procrustes/core';
 import { registerWasmTrainingKernels } from './register-training-kernels.js';
+import { prepareNativeKernels } from './native-kernels.js';
 
 export interface WasmBackendOptions {
   /**
@@ -63,6 +64,7 @@ export function createWasmBackendPlugin(options: WasmBackendOptions = {}): Backe
       const ok = await tf.setBackend('wasm');
       if (!ok) throw new Error('the WASM backend failed to initialise (see the messages above)');
       await tf.ready();
+      const native = await prepareNativeKernels(tf.backend());
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
       const threads = wasm.getThreadsCount();
       // tfjs's threaded build sizes its thread pool at half the logical cores (at most 4).
@@ -70,7 +72,7 @@ export function createWasmBackendPlugin(options: WasmBackendOptions = {}): Backe
       return {
         plugin: 'wasm',
         tfjsBackend: 'wasm',
-        device: `CPU, WebAssembly${simd ? ' SIMD' : ''}${threaded ? ', threaded build' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`,
+        device: `CPU, WebAssembly${simd ? ' SIMD' : ''}${threaded ? ', threaded build' : ''}, ${threads} thread${threads === 1 ? '' : 's'}${native ? ', Procrustes SIMD kernels' : ''}`,
         usingGpu: false,
       };
     },

@@ -1,0 +1,63 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { NATIVE_KERNELS_WASM_BASE64 } from './native-kernels-module.js';
+
+/** The parts of tfjs's WASM backend that a kernel running inside its memory needs. */
+export interface HeapBackend {
+  wasm?: { asm?: { memory?: unknown } };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  getMemoryOffset(dataId: object): number;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+
+/** Byte offsets into the backend's memory, then the geometry of an NHWC convolution. */
+type Geometry = [
+  batch: number, height: number, width: number, inChannels: number,
+  outHeight: number, outWidth: number, outChannels: number,
+  filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number,
+  top: number, left: number,
+];
+
+/** The exports of kernels/*.c. */
+export interface NativeKernels {
+  /** kernels/filter-gradient.c: dW from x and dy; needs inChannels and outChannels divisible by 4. */
+  filterGradient(x: number, dy: number, dw: number, ...geometry: Geometry): void;
+}
+
+let enabled = true;
+let compiled: Promise<WebAssembly.Module> | undefined;
+const instances = new WeakMap<object, NativeKernels>();
+
+/**
+ * Turns the hand-written kernels on or off (off: the XNNPACK formulations only); for comparisons.
+ * (A hand-written forward convolution was tried too and measured slower than XNNPACK's.)
+ */
+export function setNativeKernelsEnabled(on: boolean): void {
+  enabled = on;
+}
+
+/**
+ * Instantiates the hand-written kernels on the backend's own memory, asynchronously (browsers
+ * refuse synchronous compiles of larger modules on the main thread). Resolves false where they
+ * cannot run: a tfjs build that does not expose its memory, or the threaded build, whose memory
+ * is shared (the kernels are built for unshared memory); tfjs's kernels then do all the work.
+ */
+export async function prepareNativeKernels(backend: object): Promise<boolean> {
+  if (instances.has(backend)) return true;
+  const memory = (backend as HeapBackend).wasm?.asm?.memory;
+  if (!(memory instanceof WebAssembly.Memory)) return false;
+  if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return false;
+  try {
+    compiled ??= WebAssembly.compile(Uint8Array.from(atob(NATIVE_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
+    const instance = await WebAssembly.instantiate(await compiled, { env: { memory } });
+    const exports = instance.exports as Record<string, (...args: number[]) => void>;
+    instances.set(backend, { filterGradient: exports.filter_gradient });
+    return true;
+  } catch {
+    return false; // e.g. a runtime without WASM SIMD
+  }
+}
+
+/** The kernels prepared for this backend, or undefined (not prepared, or turned off). */
+export function nativeKernels(backend: object): NativeKernels | undefined {
+  return enabled ? instances.get(backend) : undefined;
+}
