@@ -2,4 +2,5 @@ export { wasmBackendPlugin, createWasmBackendPlugin, type WasmBackendOptions } f
 export { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from './register-training-kernels.js';
 export { conv2dBackpropFilter, conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 export { conv2dBackpropInput, conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
-export { setNativeKernelsEnabled, prepareNativeKernels } from './native-kernels.js';
+export { prepareNativeKernels } from './native-kernels.js';
+export { setNativeKernelsEnabled } from './native-kernel-switch.js';

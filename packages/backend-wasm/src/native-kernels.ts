@@ -21,18 +21,23 @@ type Geometry = [
 export interface NativeKernels {
   /** kernels/filter-gradient.c: dW from x and dy; needs inChannels and outChannels divisible by 4. */
   filterGradient(x: number, dy: number, dw: number, ...geometry: Geometry): void;
+  /** kernels/batch-norm.c; scratch: 2c floats. */
+  batchNormForward(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, scratch: number, positions: number, channels: number, epsilon: number, relu: number): void;
+  /** kernels/batch-norm.c; scratch: 4c floats. */
+  batchNormBackward(x: number, y: number, dy: number, mean: number, variance: number, gamma: number, dx: number, dgamma: number, dbeta: number, scratch: number, positions: number, channels: number, epsilon: number, relu: number): void;
 }
 
 let enabled = true;
 let compiled: Promise<WebAssembly.Module> | undefined;
 const instances = new WeakMap<object, NativeKernels>();
 
-/**
- * Turns the hand-written kernels on or off (off: the XNNPACK formulations only); for comparisons.
- * (A hand-written forward convolution was tried too and measured slower than XNNPACK's.)
- */
-export function setNativeKernelsEnabled(on: boolean): void {
+/** The switch behind `setNativeKernelsEnabled` (native-kernel-switch.ts). */
+export function setNativeKernelsFlag(on: boolean): void {
   enabled = on;
+}
+
+export function nativeKernelsFlag(): boolean {
+  return enabled;
 }
 
 /**
@@ -50,7 +55,11 @@ export async function prepareNativeKernels(backend: object): Promise<boolean> {
     compiled ??= WebAssembly.compile(Uint8Array.from(atob(NATIVE_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));
     const instance = await WebAssembly.instantiate(await compiled, { env: { memory } });
     const exports = instance.exports as Record<string, (...args: number[]) => void>;
-    instances.set(backend, { filterGradient: exports.filter_gradient });
+    instances.set(backend, {
+      filterGradient: exports.filter_gradient,
+      batchNormForward: exports.batch_norm_forward,
+      batchNormBackward: exports.batch_norm_backward,
+    });
     return true;
   } catch {
     return false; // e.g. a runtime without WASM SIMD

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActiveBackend, BackendAvailability, BackendPlugin } from '@procrustes/core';
 import { registerWasmTrainingKernels } from './register-training-kernels.js';
-import { prepareNativeKernels } from './native-kernels.js';
+import { nativeKernels, prepareNativeKernels } from './native-kernels.js';
+import { registerBatchNormTrainingKernels } from './batch-norm-training.js';
 
 export interface WasmBackendOptions {
   /**
@@ -64,7 +65,8 @@ export function createWasmBackendPlugin(options: WasmBackendOptions = {}): Backe
       const ok = await tf.setBackend('wasm');
       if (!ok) throw new Error('the WASM backend failed to initialise (see the messages above)');
       await tf.ready();
-      const native = await prepareNativeKernels(tf.backend());
+      const native = (await prepareNativeKernels(tf.backend())) && nativeKernels(tf.backend()) !== undefined;
+      registerBatchNormTrainingKernels(native);
       const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
       const threads = wasm.getThreadsCount();
       // tfjs's threaded build sizes its thread pool at half the logical cores (at most 4).

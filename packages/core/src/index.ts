@@ -13,6 +13,7 @@ export {
 
 export { conv2d, conv2dOutputSize } from './layers/conv2d.js';
 export { batchNorm, type BatchNormParameters, type BatchNormOptions, type BatchNormResult } from './layers/batch-norm.js';
+export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, type BatchNormTrainingAttrs } from './layers/batch-norm-kernels.js';
 export { dense } from './layers/dense.js';
 export { relu } from './layers/relu.js';
 export { globalAveragePool } from './layers/global-average-pool.js';

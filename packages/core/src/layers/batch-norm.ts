@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, type BatchNormTrainingAttrs } from './batch-norm-kernels.js';
 
 export interface BatchNormParameters {
   gamma: tf.Tensor1D;
@@ -80,6 +81,25 @@ function normalizeWithBatchStatistics(
   let mean: tf.Tensor1D | undefined;
   let variance: tf.Tensor1D | undefined;
   const count = x.shape[0] * x.shape[1] * x.shape[2];
+  const backend = tf.getBackend();
+  if (tf.getKernel(BATCH_NORM_TRAINING, backend) && tf.getKernel(BATCH_NORM_TRAINING_GRAD, backend)) {
+    const attrs: BatchNormTrainingAttrs = { epsilon, relu };
+    const fused = tf.customGrad(((input: tf.Tensor4D, scale: tf.Tensor1D, offset: tf.Tensor1D, save: tf.GradSaveFunc) => {
+      const [value, batchMean, batchVariance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, gamma: scale, beta: offset }, attrs as never) as tf.Tensor[];
+      mean = tf.keep(batchMean as tf.Tensor1D);
+      variance = tf.keep(batchVariance as tf.Tensor1D);
+      save([input, value, batchMean, batchVariance, scale]);
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [xs, ys, means, variances, gammas] = saved;
+          return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { x: xs, y: ys, dy, mean: means, variance: variances, gamma: gammas }, attrs as never) as tf.Tensor[];
+        },
+      };
+    }) as unknown as Parameters<typeof tf.customGrad>[0]);
+    const y = fused(x, gamma, beta) as tf.Tensor4D;
+    return { y, mean: mean!, variance: variance! };
+  }
   const normalize = tf.customGrad(((input: tf.Tensor4D, scale: tf.Tensor1D, offset: tf.Tensor1D, save: tf.GradSaveFunc) => {
     const batchMean = channelMeans(input);
     const centered = tf.sub(input, batchMean) as tf.Tensor4D;
