@@ -27,6 +27,7 @@ export const SUITE: SuiteConfiguration[] = [
   { model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 5, workers: 2 },
   { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3 },
   { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3, workers: 2 },
+  { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3, workers: 2, recomputeUnits: true },
   { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3 },
   { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3, recomputeUnits: true },
   { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3, workers: 2 },
