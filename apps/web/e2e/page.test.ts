@@ -83,7 +83,7 @@ describe('the training page in a real headless browser', () => {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(errors).toEqual([]);
-      expect(await page.textContent('#backend')).toMatch(/WebAssembly SIMD, 1 thread$/);
+      expect(await page.textContent('#backend')).toMatch(/WebAssembly SIMD, 1 thread, Procrustes SIMD kernels$/);
       await page.screenshot({ path: join(dist, `..`, `screenshot-${viewport.name}.png`), fullPage: true });
       await page.close();
     }, 180_000);
