@@ -8,8 +8,9 @@ import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './
 import { nativeKernels, type HeapBackend } from './native-kernels.js';
 
 /**
- * The filter gradient of a 2-D convolution, which the WASM backend lacks, as one forward
- * convolution (XNNPACK): dW[i, j, c, d] = Σ_{n,p,q} x̃[n, s·p + i, s·q + j, c] · dy[n, p, q, d],
+ * The filter gradient of a 2-D convolution, which the WASM backend lacks. Three ways, fastest
+ * first: the hand-written kernel (channel counts divisible by 4, unshared memory); for 1×1
+ * filters, one matrix product; otherwise one forward convolution (XNNPACK): dW[i, j, c, d] = Σ_{n,p,q} x̃[n, s·p + i, s·q + j, c] · dy[n, p, q, d],
  * where x̃ is the padded input. With the input transposed to [cin, H, W, N] (channels as the
  * batch, the batch as channels) and dy to [oh, ow, N, cout] as the filter, this is a 'valid'
  * convolution with dilation s whose output is [cin, kh, kw, cout]. Measured here against
