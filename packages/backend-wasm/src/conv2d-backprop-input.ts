@@ -131,7 +131,8 @@ function stridedInputGradient(
   const stride = strideHeight;
   const rows = phaseTaps(filterHeight, stride, info.padInfo.top);
   const columns = phaseTaps(filterWidth, stride, info.padInfo.left);
-  // The combined filter [rows.size, columns.size, cout, s²·cin], built on the host (it is small).
+  // The combined filter [rows.size, columns.size, cout, s²·cin], gathered in JS. Not a stall: the
+  // WASM backend's tensors live in its heap, so readSync is a copy of a few kilobytes, no device sync.
   const w = backend.readSync(filter.dataId);
   const phases = stride * stride;
   const combined = new Float32Array(rows.size * columns.size * outChannels * phases * inChannels);

@@ -19,6 +19,17 @@ export interface DataParallelGradients {
   dispose(): Promise<void>;
 }
 
+/** Σ_k weights[k] · arrays[k], elementwise; plain loops, as this runs on every step for every weight. */
+function weightedSum(arrays: Float32Array[], weights: number[]): Float32Array {
+  const sum = new Float32Array(arrays[0].length);
+  for (let k = 0; k < arrays.length; k++) {
+    const values = arrays[k];
+    const weight = weights[k];
+    for (let j = 0; j < sum.length; j++) sum[j] += weight * values[j];
+  }
+  return sum;
+}
+
 export function ask(worker: Worker, message: WorkerMessage, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
   return new Promise((resolve, reject) => {
     const detach = () => {
@@ -95,15 +106,11 @@ export async function createDataParallelGradients(
       const fractions = shards.map(([start, end]) => (end - start) / batch.size);
       const gradients: Record<string, tf.Tensor> = {};
       trainable.forEach((p, i) => {
-        const sum = new Float32Array(results[0].gradients[i].length);
-        results.forEach((r, k) => r.gradients[i].forEach((v, j) => (sum[j] += fractions[k] * v)));
-        gradients[p.name] = tf.tensor(sum, p.shape);
+        gradients[p.name] = tf.tensor(weightedSum(results.map((r) => r.gradients[i]), fractions), p.shape);
       });
       const statistics = new Map<string, tf.Tensor1D>();
       results[0].statisticNames.forEach((name, i) => {
-        const mean = new Float32Array(results[0].statistics[i].length);
-        results.forEach((r, k) => r.statistics[i].forEach((v, j) => (mean[j] += fractions[k] * v)));
-        statistics.set(name, tf.tensor1d(mean));
+        statistics.set(name, tf.tensor1d(weightedSum(results.map((r) => r.statistics[i]), fractions)));
       });
       return {
         loss: results.reduce((s, r, k) => s + fractions[k] * r.loss, 0),
