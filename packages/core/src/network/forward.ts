@@ -136,7 +136,8 @@ function applyUnitWithRecomputation(
 ): tf.Tensor4D {
   const names = spec.parameters.filter((p) => p.trainable && p.name.startsWith(`${unit.prefix}/`)).map((p) => p.name);
   const run = (input: tf.Tensor4D, weights: tf.Tensor[]) => {
-    const local: Record<string, tf.Tensor> = { ...parameters };
+    // The unit's weights over the network's, without copying the whole table for every unit.
+    const local: Record<string, tf.Tensor> = Object.create(parameters);
     names.forEach((name, i) => (local[name] = weights[i]));
     const layers = layerContext(local, true);
     return { y: applyUnit(unit, input, layers), statistics: layers.statistics };
