@@ -40,7 +40,7 @@ describe('data-parallel workers', () => {
     await activateBackend('wasm');
     const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
     const parameters = initializeParameters(spec, 0);
-    const parallel = await createDataParallelGradients(spec, 2);
+    const parallel = await createDataParallelGradients(spec, 2, { backend: wasmBackendPlugin });
     const batch = { inputs: new Float32Array(8 * 64).map((_, i) => Math.sin(i)), labels: Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]), size: 8 };
     const counts: number[][] = [];
     for (let step = 0; step < 6; step++) {
@@ -51,4 +51,28 @@ describe('data-parallel workers', () => {
     await parallel.dispose();
     expect(counts[5]).toEqual(counts[1]);
   }, 60_000);
+
+  it('run on the backend the run names, loaded through its plugin (cpu here, not a hard-coded WASM)', async () => {
+    const { activateBackend, buildNetworkSpec, initializeParameters, registerBackendPlugin, tf } = await import('@procrustes/core');
+    const { cpuBackendPlugin } = await import('@procrustes/backend-cpu');
+    const { createDataParallelGradients } = await import('@procrustes/train');
+    registerBackendPlugin(cpuBackendPlugin);
+    await activateBackend('cpu');
+    const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
+    const parameters = initializeParameters(spec, 0);
+    const parallel = await createDataParallelGradients(spec, 2, { backend: cpuBackendPlugin });
+    const batch = { inputs: new Float32Array(8 * 64).map((_, i) => Math.sin(i)), labels: Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]), size: 8 };
+    const result = await parallel.compute(parameters, batch);
+    await parallel.dispose();
+    expect(result.workerBackends).toEqual(['cpu', 'cpu']);
+    tf.dispose([...Object.values(result.gradients), ...result.statistics.values()]);
+  }, 60_000);
+
+  it('refuse a backend plugin that names no module to load it from', async () => {
+    const { buildNetworkSpec } = await import('@procrustes/core');
+    const { createDataParallelGradients } = await import('@procrustes/train');
+    const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
+    const plugin = { name: 'inline', description: '', checkAvailability: async () => ({ available: true }), activate: async () => ({ plugin: 'inline', tfjsBackend: 'cpu', device: '', usingGpu: false }) };
+    await expect(createDataParallelGradients(spec, 2, { backend: plugin })).rejects.toThrow(/'inline' cannot run in worker threads .* --workers 1/);
+  });
 });

@@ -1,26 +1,21 @@
 /// <reference lib="webworker" />
 // Trains in a Web Worker so that the page stays responsive; the same packages as the CLI.
 import {
-  assignStatistics,
   buildNetworkSpec,
-  disposeLossAndGradients,
   disposeParameters,
   encodeWeights,
-  forward,
   initializeParameters,
-  lossAndGradients,
   registerBackendPlugin,
   activateBackend,
-  tf,
   type NetworkParameters,
   type NetworkSpec,
-  countCorrect,
+  type TrainingPlugin,
 } from '@procrustes/core';
 import { createWasmBackendPlugin } from '@procrustes/backend-wasm';
-import { batchTensors, channelStatistics, hostBatches, imageSetFromIdx, type ChannelStatistics, type ImageSet } from '@procrustes/data';
-import { createGradientTap, normRatios } from '@procrustes/probes';
+import { channelStatistics, imageSetFromIdx, type ChannelStatistics, type ImageSet } from '@procrustes/data';
+import { createProbePlugin } from '@procrustes/probes';
 import { createSpectralRegularizer } from '@procrustes/spectral';
-import { createSgdState, disposeSgdState, sgdUpdate, type SgdState } from '@procrustes/train';
+import { createSgdState, disposeSgdState, evaluate, runEpoch, type EpochMetrics, type SgdState, type TrainingSession } from '@procrustes/train';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -33,11 +28,14 @@ import type { FromWorker, Settings, ToWorker } from './protocol.js';
 const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
 const BATCH = 32;
+const LEARNING_RATE = 0.05;
+const UPDATE = { momentum: 0.9, weightDecay: 1e-4 };
 let session: {
   spec: NetworkSpec;
   parameters: NetworkParameters;
   optimizer: SgdState;
-  regularizer: ReturnType<typeof createSpectralRegularizer>;
+  /** The probes on every step, and the regularizer: the CLI's plugins, whose records the page keeps. */
+  plugins: TrainingPlugin[];
   train: ImageSet;
   test: ImageSet;
   statistics: ChannelStatistics;
@@ -81,12 +79,15 @@ async function start(settings: Settings): Promise<void> {
     spec,
     parameters: initializeParameters(spec, 0),
     optimizer: createSgdState(spec),
-    regularizer: createSpectralRegularizer({
-      probability: settings.family === 'procresnet' || settings.mode === 'clip' ? settings.probability : 0,
-      mode: settings.mode,
-      max: 1,
-      targets: settings.family === 'procresnet' && settings.mode === 'procrustes' ? 'spectral-targets' : 'all',
-    }),
+    plugins: [
+      createProbePlugin({ every: 1 }),
+      createSpectralRegularizer({
+        probability: settings.family === 'procresnet' || settings.mode === 'clip' ? settings.probability : 0,
+        mode: settings.mode,
+        max: 1,
+        targets: settings.family === 'procresnet' && settings.mode === 'procrustes' ? 'spectral-targets' : 'all',
+      }),
+    ],
     train,
     test: { ...test, images: test.images.subarray(0, 200 * 784), labels: test.labels.subarray(0, 200), count: 200 },
     statistics: channelStatistics(train),
@@ -100,50 +101,54 @@ async function start(settings: Settings): Promise<void> {
   void loop(++generation);
 }
 
-async function evaluate(s: NonNullable<typeof session>): Promise<number> {
-  let correct = 0;
-  for (const batch of hostBatches(s.test, { batchSize: 100, statistics: s.statistics })) {
-    const hits = tf.tidy(() => {
-      const { inputs, labels } = batchTensors(batch, s.test.shape);
-      const { logits } = forward(s.spec, s.parameters, inputs, { training: false });
-      return countCorrect(logits, labels);
-    });
-    correct += (await hits.data())[0];
-    hits.dispose();
-  }
-  return correct / s.test.count;
+interface ProbeRecord {
+  units: Array<{ ratioMean: number }>;
 }
 
 async function loop(run: number): Promise<void> {
   try {
     while (session && run === generation) {
       const s = session;
-      let lossSum = 0;
-      let seen = 0;
-      for (const batch of hostBatches(s.train, { batchSize: BATCH, statistics: s.statistics, shuffle: true, seed: 0, epoch: s.epoch, augmentation: { pad: 2, flip: false }, dropLast: true })) {
-        while (!running && run === generation) await new Promise((r) => setTimeout(r, 50));
-        if (run !== generation) return;
-        const { inputs, labels } = batchTensors(batch, s.train.shape);
-        const tap = createGradientTap();
-        const result = lossAndGradients(s.spec, s.parameters, inputs, labels, { tap: tap.tap });
-        const ratios = await normRatios(s.spec, tap);
-        tap.dispose();
-        sgdUpdate(s.parameters, result.gradients, s.optimizer, 0.05, { momentum: 0.9, weightDecay: 1e-4 });
-        assignStatistics(s.parameters, result.statistics);
-        const loss = (await result.loss.data())[0];
-        disposeLossAndGradients(result);
-        tf.dispose([inputs, labels]);
-        await s.regularizer.afterUpdate!({ network: s.spec, parameters: s.parameters, epoch: s.epoch, step: s.step });
-        s.probes.push(JSON.stringify({ step: s.step, epoch: s.epoch, loss, delta: ratios.delta, units: ratios.units.map((u) => ({ index: u.index, kind: u.kind, ratioMean: u.ratioMean, median: u.gradient.median, p5: u.gradient.p5, p95: u.gradient.p95, delta: u.gradient.delta, forwardMean: u.forward.mean })) }));
-        post({ kind: 'step', step: s.step, epoch: s.epoch, loss, ratios: ratios.units.map((u) => u.ratioMean) });
-        lossSum += loss * batch.size;
-        seen += batch.size;
-        s.step++;
-        await new Promise((r) => setTimeout(r, 0)); // let pause/reset messages in
-      }
-      const testAccuracy = await evaluate(s);
-      s.metrics.push(JSON.stringify({ epoch: s.epoch + 1, trainLoss: lossSum / seen, testAccuracy }));
-      post({ kind: 'epoch', epoch: s.epoch + 1, testAccuracy });
+      const trainingSession: TrainingSession = { spec: s.spec, parameters: s.parameters, optimizer: s.optimizer, update: UPDATE, plugins: s.plugins };
+      const started = performance.now();
+      const stopped = new AbortController();
+      const result = await runEpoch(trainingSession, {
+        set: s.train,
+        batchSize: BATCH,
+        statistics: s.statistics,
+        seed: 0,
+        augmentation: { pad: 2, flip: false },
+        epoch: s.epoch,
+        startStep: s.step,
+        learningRate: () => LEARNING_RATE,
+        signal: stopped.signal,
+        beforeStep: async () => {
+          while (!running && run === generation) await new Promise((r) => setTimeout(r, 50));
+          if (run !== generation) stopped.abort();
+        },
+        afterStep: (step, _sums, position) => {
+          for (const r of step.records) if (r.stream === 'probes') s.probes.push(JSON.stringify(r.record));
+          const probe = step.records.find((r) => r.stream === 'probes')?.record as ProbeRecord | undefined;
+          post({ kind: 'step', step: position.step, epoch: s.epoch, loss: step.loss, ratios: probe?.units.map((u) => u.ratioMean) ?? [] });
+        },
+      });
+      if (result.interrupted) return;
+      s.step = result.step;
+      const seconds = (performance.now() - started) / 1000;
+      const evaluation = await evaluate(s.spec, s.parameters, s.test, s.statistics, 100);
+      // The CLI's metrics.jsonl line, over the page's 200 test images.
+      const metrics: EpochMetrics = {
+        epoch: s.epoch + 1,
+        learningRate: result.learningRate,
+        trainLoss: result.sums.lossSum / result.sums.seen,
+        trainAccuracy: result.sums.correct / result.sums.seen,
+        testLoss: evaluation.loss,
+        testAccuracy: evaluation.accuracy,
+        seconds,
+        imagesPerSecond: result.sums.seen / seconds,
+      };
+      s.metrics.push(JSON.stringify(metrics));
+      post({ kind: 'epoch', epoch: s.epoch + 1, testAccuracy: evaluation.accuracy });
       s.epoch++;
     }
   } catch (error) {
@@ -167,7 +172,7 @@ async function exportRun(): Promise<void> {
   post({
     kind: 'exported',
     files: [
-      { name: 'config.json', type: 'application/json', data: JSON.stringify({ model: session.spec.name, network: session.spec.config, dataset: 'fashion-mnist-subset', batchSize: BATCH, learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4, source: 'apps/web' }, null, 2) },
+      { name: 'config.json', type: 'application/json', data: JSON.stringify({ model: session.spec.name, network: session.spec.config, dataset: 'fashion-mnist-subset', batchSize: BATCH, learningRate: LEARNING_RATE, ...UPDATE, source: 'apps/web' }, null, 2) },
       { name: 'model.json', type: 'application/json', data: JSON.stringify(modelJson, null, 1) },
       { name: 'weights.bin', type: 'application/octet-stream', data: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) as ArrayBuffer },
       { name: 'probes.jsonl', type: 'application/x-ndjson', data: session.probes.join('\n') + '\n' },

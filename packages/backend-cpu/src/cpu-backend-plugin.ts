@@ -5,6 +5,7 @@ import type { ActiveBackend, BackendAvailability, BackendPlugin } from '@procrus
 export const cpuBackendPlugin: BackendPlugin = {
   name: 'cpu',
   description: 'TensorFlow.js pure-JavaScript CPU backend: the numerical reference (slow; not for training)',
+  module: { url: import.meta.url, exportName: 'cpuBackendPlugin' },
   async checkAvailability(): Promise<BackendAvailability> {
     try {
       await import('@tensorflow/tfjs-backend-cpu');

@@ -94,4 +94,4 @@ export function createNodeGpuBackendPlugin(environment: Partial<NodeGpuEnvironme
   };
 }
 
-export const nodeGpuBackendPlugin: BackendPlugin = createNodeGpuBackendPlugin();
+export const nodeGpuBackendPlugin: BackendPlugin = { ...createNodeGpuBackendPlugin(), module: { url: import.meta.url, exportName: 'nodeGpuBackendPlugin' } };

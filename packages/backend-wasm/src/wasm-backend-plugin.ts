@@ -81,4 +81,5 @@ export function createWasmBackendPlugin(options: WasmBackendOptions = {}): Backe
   };
 }
 
-export const wasmBackendPlugin: BackendPlugin = createWasmBackendPlugin();
+/** The plugin with default options; worker threads load it from this module. */
+export const wasmBackendPlugin: BackendPlugin = { ...createWasmBackendPlugin(), module: { url: import.meta.url, exportName: 'wasmBackendPlugin' } };

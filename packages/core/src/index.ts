@@ -23,6 +23,7 @@ export * from './network/spec.js';
 export { networkDepth, unitsPerStageForDepth, depthForms } from './network/depth.js';
 export { buildNetworkSpec, resolveNetworkConfig, countTrainableParameters } from './network/build-network-spec.js';
 export { forwardFlopsPerImage, trainingStepFlops } from './network/flops.js';
+export { trainingSizeProblem, MAX_TENSOR_BYTES } from './network/size-check.js';
 export { MODEL_PRESETS, parseModelName, type ModelPreset } from './network/presets.js';
 export {
   initializeParameters,
@@ -51,6 +52,7 @@ export {
   type BackendPlugin,
   type BackendAvailability,
   type ActiveBackend,
+  type BackendPluginModule,
 } from './plugins/backend-plugin.js';
 export {
   registerTrainingPlugin,
@@ -61,4 +63,8 @@ export {
   type TrainingContext,
   type GradientContext,
   type EpochContext,
+  type PluginRecord,
+  type HookResult,
+  recordStreamsOf,
+  RECORD_STREAM_PATTERN,
 } from './plugins/training-plugin.js';

@@ -54,12 +54,15 @@ describe('loadDataset', () => {
     expect(fromSystem.source).toBe(join(root, 'system'));
   });
 
-  it('falls back to the embedded subset, and names the choices for an unknown dataset', async () => {
-    const dataset = await loadDataset('fashion-mnist', { ...nowhere, cacheDirectory: join(root, 'none') });
-    expect(dataset.source).toMatch(/embedded/);
-    expect([dataset.train.count, dataset.test.count]).toEqual([5000, 1000]);
+  it('a named dataset found nowhere is an error listing where it looked and how to get it, never the embedded subset in its place', async () => {
+    const missing = loadDataset('fashion-mnist', { ...nowhere, cacheDirectory: join(root, 'none'), systemDirectories: [join(root, 'nosystem')] });
+    await expect(missing).rejects.toThrow(`fashion-mnist was not found (looked in ${join(root, 'none')}, ${join(root, 'nosystem')}; downloads off)`);
+    await expect(loadDataset('fashion-mnist', { ...nowhere, cacheDirectory: join(root, 'none') })).rejects.toThrow(/apt-get install dataset-fashion-mnist.*--dataset fashion-mnist-subset/);
+    const subset = await loadDataset('fashion-mnist-subset');
+    expect(subset.source).toMatch(/embedded/);
+    expect([subset.train.count, subset.test.count]).toEqual([5000, 1000]);
     await expect(loadDataset('imagenet')).rejects.toThrow(/unknown dataset 'imagenet': choose one of fashion-mnist, mnist, cifar-10, cifar-100, fashion-mnist-subset/);
-    await expect(loadDataset('cifar-10', { ...nowhere, cacheDirectory: join(root, 'none') })).rejects.toThrow(/cifar-10 not found: .*--data-dir/);
+    await expect(loadDataset('cifar-10', { ...nowhere, cacheDirectory: join(root, 'none') })).rejects.toThrow(/cifar-10 was not found .*--data-dir/);
   });
 
   describe('verified downloads from a local server', () => {
@@ -121,10 +124,10 @@ describe('loadDataset', () => {
       const cache = join(root, 'resume-cache');
       interrupt = true;
       const messages: string[] = [];
-      const first = await loadDataset('fashion-mnist', { cacheDirectory: cache, systemDirectories: [], fetch: patchedFetch(), log: (m) => messages.push(m) });
+      const first = loadDataset('fashion-mnist', { cacheDirectory: cache, systemDirectories: [], fetch: patchedFetch(), log: (m) => messages.push(m) });
+      await expect(first).rejects.toThrow(/fashion-mnist was not found .*download failed: .*broke off/);
       restore();
       interrupt = false;
-      expect(first.source).toMatch(/embedded/);
       expect(messages.join('\n')).toMatch(/broke off .* run again to resume it/);
       expect(readdirSync(cache)).toContain('train-images-idx3-ubyte.gz.part');
       const second = await loadDataset('fashion-mnist', { cacheDirectory: cache, systemDirectories: [], fetch: patchedFetch() });
@@ -137,10 +140,10 @@ describe('loadDataset', () => {
       const cache = join(root, 'corrupt-cache');
       corrupt = true;
       const messages: string[] = [];
-      const dataset = await loadDataset('fashion-mnist', { cacheDirectory: cache, systemDirectories: [], fetch: patchedFetch(), log: (m) => messages.push(m) });
+      const dataset = loadDataset('fashion-mnist', { cacheDirectory: cache, systemDirectories: [], fetch: patchedFetch(), log: (m) => messages.push(m) });
+      await expect(dataset).rejects.toThrow(/download failed: .*SHA-256/);
       restore();
       corrupt = false;
-      expect(dataset.source).toMatch(/embedded/);
       expect(messages.join('\n')).toMatch(/SHA-256 .* does not match/);
       expect(readdirSync(cache).some((f) => f.startsWith('t10k-images'))).toBe(false);
     });

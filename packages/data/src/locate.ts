@@ -15,8 +15,6 @@ export interface LoadDatasetOptions {
   cacheDirectory?: string;
   /** Try the canonical download location when nothing local has the files (default true). */
   download?: boolean;
-  /** Fall back to the embedded subset when nothing else has Fashion-MNIST (default true). */
-  embeddedFallback?: boolean;
   /** Directories searched after the cache (default: the dataset's system directories). */
   systemDirectories?: string[];
   fetch?: typeof fetch;
@@ -30,8 +28,9 @@ export function defaultCacheDirectory(name: string): string {
 
 /**
  * Finds and reads a dataset: an explicit directory; the cache; the system directories
- * (Debian's /usr/share/datasets/fashion-mnist); a verified download into the cache; the
- * embedded Fashion-MNIST subset.
+ * (Debian's /usr/share/datasets/fashion-mnist); a verified download into the cache. A dataset
+ * found nowhere is an error that lists where it looked: the embedded subset is used only when
+ * asked for by name (`fashion-mnist-subset`), never in place of another.
  */
 export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<ImageDataset> {
   const log = options.log ?? (() => {});
@@ -50,7 +49,8 @@ export async function loadDataset(name: string, options: LoadDatasetOptions = {}
   }
 
   const cache = options.cacheDirectory ?? defaultCacheDirectory(name);
-  for (const directory of [cache, ...(options.systemDirectories ?? descriptor.systemDirectories)]) {
+  const searched = [cache, ...(options.systemDirectories ?? descriptor.systemDirectories)];
+  for (const directory of searched) {
     if (existsSync(directory) && missingDatasetFiles(directory, descriptor).length === 0) {
       log(`${name}: reading ${directory}`);
       return readDatasetDirectory(directory, descriptor);
@@ -72,12 +72,12 @@ export async function loadDataset(name: string, options: LoadDatasetOptions = {}
     }
   }
 
-  if (name === 'fashion-mnist' && (options.embeddedFallback ?? true)) {
-    log(`${name}: not found locally${downloadFailure ? ' and not downloadable' : ''}; using the embedded subset`);
-    return readEmbeddedDataset();
-  }
+  const looked = searched.join(', ');
+  const howToGet =
+    name === 'fashion-mnist'
+      ? 'install it (apt-get install dataset-fashion-mnist), put its four IDX files in a directory and pass --data-dir, or train on the embedded 5,000-image subset with --dataset fashion-mnist-subset'
+      : `put its files in a directory and pass it with --data-dir, or into ${cache}`;
   throw usageError(
-    `${name} not found: put its files in a directory and pass it (--data-dir), or into ${cache}` +
-      (downloadFailure ? ` (download failed: ${downloadFailure})` : ''),
+    `${name} was not found (looked in ${looked}${downloadFailure ? `; download failed: ${downloadFailure}` : (options.download ?? true) ? '' : '; downloads off'}): ${howToGet}`,
   );
 }

@@ -1,5 +1,3 @@
-import { appendFile, mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
 import { usageError, type TrainingPlugin, type TrainingPluginFactory, type UnitTap } from '@procrustes/core';
 import { createGradientTap, type GradientTap } from './gradient-tap.js';
 import { normRatios } from './norm-ratios.js';
@@ -7,14 +5,12 @@ import { normRatios } from './norm-ratios.js';
 export interface ProbePluginOptions {
   /** Record every k-th step (default 10). */
   every?: number;
-  /** The JSON Lines file inside the run directory (default probes.jsonl). */
-  file?: string;
 }
 
 /**
- * Records gradient and forward norm ratios every k steps into `<run>/probes.jsonl`, captured
- * in the training step's own backward pass: the trainer asks `tapFor(step)` for a tap and
- * the plugin reads the norms after the gradients.
+ * Records gradient and forward norm ratios every k steps in the `probes` stream (the trainer
+ * writes it to `<run>/probes.jsonl`), captured in the training step's own backward pass: the
+ * trainer asks `tapFor(step)` for a tap and the plugin reads the norms after the gradients.
  */
 export interface ProbePlugin extends TrainingPlugin {
   tapFor(step: number): UnitTap | undefined;
@@ -26,6 +22,7 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
   let current: GradientTap | undefined;
   return {
     name: 'probes',
+    records: ['probes'],
     tapFor(step: number) {
       if (step % every !== 0) return undefined;
       current = createGradientTap();
@@ -37,7 +34,6 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
       current = undefined;
       const ratios = await normRatios(context.network, tap);
       tap.dispose();
-      if (!context.runDirectory) return;
       const record = {
         step: context.step,
         epoch: context.epoch,
@@ -45,8 +41,7 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
         delta: ratios.delta,
         units: ratios.units.map((u) => ({ index: u.index, kind: u.kind, downsamples: context.network.units[u.index].stride > 1, ratioMean: u.ratioMean, median: u.gradient.median, p5: u.gradient.p5, p95: u.gradient.p95, delta: u.gradient.delta, forwardMean: u.forward.mean })),
       };
-      await mkdir(context.runDirectory, { recursive: true });
-      await appendFile(join(context.runDirectory, options.file ?? 'probes.jsonl'), `${JSON.stringify(record)}\n`);
+      return [{ stream: 'probes', record }];
     },
     dispose() {
       current?.dispose();
@@ -56,6 +51,6 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
 
 export const probePluginFactory: TrainingPluginFactory<ProbePluginOptions> = {
   name: 'probes',
-  description: 'records per-unit gradient and forward norm ratios every k steps into probes.jsonl',
+  description: 'records per-unit gradient and forward norm ratios every k steps (probes.jsonl)',
   create: createProbePlugin,
 };

@@ -10,8 +10,6 @@ import {
   type TrainingPlugin,
   type TrainingPluginFactory,
 } from '@procrustes/core';
-import { appendFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { convSingularValues } from './conv-singular-values.js';
 import { projectConvSpectrum, type ProjectionOptions, type SpectrumTarget } from './project-conv-spectrum.js';
 
@@ -83,6 +81,7 @@ export function createSpectralRegularizer(options: SpectralRegularizerOptions = 
   let targets: SpectralTarget[] | undefined;
   return {
     name: 'spectral-regularizer',
+    records: ['spectra'],
     async afterUpdate(context: TrainingContext) {
       if (probability === 0) return;
       const drawn = randomInteger(state, 1_000_000);
@@ -93,7 +92,6 @@ export function createSpectralRegularizer(options: SpectralRegularizerOptions = 
     },
     async onEpochEnd(context: EpochContext) {
       // The spectra of the targets, for reports: largest and smallest singular value at the DFT size.
-      if (!context.runDirectory) return;
       targets ??= spectralTargetsOf(context.network, options);
       const record = { epoch: context.epoch, step: context.step, targets: [] as Array<{ name: string; largest: number; smallest: number; target?: number }> };
       for (const t of targets) {
@@ -105,7 +103,7 @@ export function createSpectralRegularizer(options: SpectralRegularizerOptions = 
           target: t.target.mode === 'procrustes' ? t.target.scale : t.target.max,
         });
       }
-      await appendFile(join(context.runDirectory, 'spectra.jsonl'), `${JSON.stringify(record)}\n`);
+      return [{ stream: 'spectra', record }];
     },
     saveState: () => ({ state }),
     restoreState(saved: unknown) {

@@ -1,15 +1,17 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createParameters, tf, usageError, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
 import { loadWeights, saveWeights } from '@procrustes/core/node';
+import type { ChannelStatistics } from '@procrustes/data';
+import { failpoint } from './failpoints.js';
+import { sha256Hex, sha256OfFile } from './hashing.js';
+import { verifyRecordSeals, type RecordSeals } from './run-records.js';
 import type { EpochMetrics } from './run-config.js';
 import type { SgdState } from './sgd.js';
-import { failpoint } from './failpoints.js';
 
 export interface CheckpointState {
-  formatVersion: 1;
+  formatVersion: 2;
   /** Epochs completed; training resumes in this epoch. */
   epoch: number;
   /** Batches of that epoch already done (a checkpoint taken on interruption); 0 at epoch ends. */
@@ -21,12 +23,32 @@ export interface CheckpointState {
   history: EpochMetrics[];
   /** Saved state of training plugins by name. */
   plugins: Record<string, unknown>;
-  /** SHA-256 of weights.bin, checked on load. */
-  weightsSha256?: string;
+  /** The channel statistics the inputs are standardised with (from the training set at the run's start). */
+  normalization: ChannelStatistics;
+  /** The first step's loss, the divergence guard's reference. */
+  divergenceReference?: number;
+}
+
+/**
+ * What makes a checkpoint trustworthy: the SHA-256 of each of its files, of the run's
+ * config.json, and the length and SHA-256 of each records file at the moment it was taken.
+ */
+export interface CheckpointManifest {
+  formatVersion: 2;
+  files: Record<string, string>;
+  configSha256: string;
+  records: RecordSeals;
 }
 
 const VELOCITY = 'optimizer/velocity/';
 export const CHECKPOINT_DIRECTORY = 'checkpoint';
+export const PREVIOUS_CHECKPOINT_DIRECTORY = 'checkpoint.previous';
+const TEMPORARY_CHECKPOINT_DIRECTORY = 'checkpoint.tmp';
+const MANIFEST = 'manifest.json';
+const CHECKPOINT_FILES = ['weights.bin', 'model.json', 'state.json'];
+
+/** Which of the two kept checkpoints to read: the newest (default) or the one before it. */
+export type CheckpointSlot = 'latest' | 'previous';
 
 async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -37,25 +59,31 @@ async function syncFile(path: string): Promise<void> {
   }
 }
 
+/** Writing a checkpoint failed (full disk, permissions); the previous one is untouched. */
+export class CheckpointWriteError extends Error {
+  override readonly name = 'CheckpointWriteError';
+}
+
 /**
- * Writes weights, optimizer state and training state into `<run>/checkpoint`. The new checkpoint
- * is written and flushed beside the old one and swapped in by renames, so the previous
- * checkpoint stays valid until the new one is complete.
+ * Writes weights, optimizer state, training state and the manifest into `<run>/checkpoint`,
+ * keeping the checkpoint before it as `<run>/checkpoint.previous`. The new one is written and
+ * flushed beside the others and swapped in by renames, so a good checkpoint exists at every moment.
  */
 export async function saveCheckpoint(
   runDirectory: string,
   parameters: NetworkParameters,
   optimizer: SgdState,
-  state: Omit<CheckpointState, 'formatVersion' | 'weightsSha256'>,
+  state: Omit<CheckpointState, 'formatVersion'>,
+  seal: { configSha256: string; records: RecordSeals },
 ): Promise<void> {
   const target = join(runDirectory, CHECKPOINT_DIRECTORY);
-  const temporary = `${target}.tmp`;
-  const previous = `${target}.previous`;
+  const temporary = join(runDirectory, TEMPORARY_CHECKPOINT_DIRECTORY);
+  const previous = join(runDirectory, PREVIOUS_CHECKPOINT_DIRECTORY);
   await rm(temporary, { recursive: true, force: true });
   try {
-    await writeCheckpointFiles(temporary, parameters, optimizer, state);
+    await writeCheckpointFiles(temporary, parameters, optimizer, state, seal);
   } catch (error) {
-    // Leave the last good checkpoint alone; drop the half-written one.
+    // Leave the last good checkpoints alone; drop the half-written one.
     await rm(temporary, { recursive: true, force: true });
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
@@ -66,58 +94,128 @@ export async function saveCheckpoint(
     await rename(target, previous);
   }
   await rename(temporary, target);
-  await rm(previous, { recursive: true, force: true });
-}
-
-/** Writing a checkpoint failed (full disk, permissions); the previous one is untouched. */
-export class CheckpointWriteError extends Error {
-  override readonly name = 'CheckpointWriteError';
 }
 
 async function writeCheckpointFiles(
-  temporary: string,
+  directory: string,
   parameters: NetworkParameters,
   optimizer: SgdState,
-  state: Omit<CheckpointState, 'formatVersion' | 'weightsSha256'>,
+  state: Omit<CheckpointState, 'formatVersion'>,
+  seal: { configSha256: string; records: RecordSeals },
 ): Promise<void> {
   const tensors: Record<string, tf.Tensor> = { ...parameters };
   for (const [name, v] of Object.entries(optimizer)) tensors[`${VELOCITY}${name}`] = v;
-  await saveWeights(temporary, tensors);
+  await saveWeights(directory, tensors);
   failpoint('checkpoint-write');
-  const weights = await readFile(join(temporary, 'weights.bin'));
-  const full: CheckpointState = { formatVersion: 1, ...state, weightsSha256: createHash('sha256').update(weights).digest('hex') };
-  await writeFile(join(temporary, 'state.json'), JSON.stringify(full, null, 1));
-  for (const file of ['weights.bin', 'model.json', 'state.json']) await syncFile(join(temporary, file));
+  const full: CheckpointState = { formatVersion: 2, ...state };
+  await writeFile(join(directory, 'state.json'), JSON.stringify(full, null, 1));
+  const files: Record<string, string> = {};
+  for (const file of CHECKPOINT_FILES) files[file] = await sha256OfFile(join(directory, file));
+  const manifest: CheckpointManifest = { formatVersion: 2, files, configSha256: seal.configSha256, records: seal.records };
+  await writeFile(join(directory, MANIFEST), JSON.stringify(manifest, null, 1));
+  for (const file of [...CHECKPOINT_FILES, MANIFEST]) await syncFile(join(directory, file));
 }
 
-/** The checkpoint directory to read: the current one, or the previous one if a swap was interrupted. */
-export function checkpointDirectory(runDirectory: string): string | undefined {
-  for (const name of [CHECKPOINT_DIRECTORY, `${CHECKPOINT_DIRECTORY}.previous`]) {
-    const path = join(runDirectory, name);
-    if (existsSync(join(path, 'state.json'))) return path;
+/** Why a checkpoint directory cannot be trusted, or undefined when every file verifies. */
+async function verificationFailure(runDirectory: string, directory: string): Promise<string | undefined> {
+  if (!existsSync(directory)) return 'it does not exist';
+  let manifest: CheckpointManifest;
+  try {
+    manifest = JSON.parse(await readFile(join(directory, MANIFEST), 'utf8')) as CheckpointManifest;
+  } catch (error) {
+    return existsSync(join(directory, MANIFEST))
+      ? `its ${MANIFEST} is unreadable (${(error as Error).message})`
+      : existsSync(join(directory, 'state.json'))
+        ? `it has no ${MANIFEST} (written by a version before 0.2, which checksummed weights.bin only)`
+        : `it has no ${MANIFEST}`;
   }
-  return undefined;
+  if (manifest.formatVersion !== 2 || typeof manifest.files !== 'object') return `its ${MANIFEST} is not a version-2 manifest`;
+  for (const file of CHECKPOINT_FILES) {
+    const expected = manifest.files[file];
+    if (!expected) return `its ${MANIFEST} does not list ${file}`;
+    const path = join(directory, file);
+    if (!existsSync(path)) return `${file} is missing`;
+    if ((await sha256OfFile(path)) !== expected) return `${file} was changed or damaged (its SHA-256 differs from the manifest's)`;
+  }
+  const configPath = join(runDirectory, 'config.json');
+  if (!existsSync(configPath)) return 'the run has no config.json';
+  if (sha256Hex(await readFile(configPath)) !== manifest.configSha256) {
+    return "the run's config.json was changed after this checkpoint was written (its SHA-256 differs from the manifest's)";
+  }
+  return verifyRecordSeals(runDirectory, manifest.records);
+}
+
+async function describeCheckpoint(directory: string): Promise<string> {
+  try {
+    const state = JSON.parse(await readFile(join(directory, 'state.json'), 'utf8')) as CheckpointState;
+    return `epoch ${state.epoch}${state.batchesDone ? ` + ${state.batchesDone} batches` : ''}, step ${state.step}`;
+  } catch {
+    return 'unreadable state';
+  }
+}
+
+/** True when the run directory holds any checkpoint, good or not. */
+export function hasCheckpoint(runDirectory: string): boolean {
+  return [CHECKPOINT_DIRECTORY, PREVIOUS_CHECKPOINT_DIRECTORY, TEMPORARY_CHECKPOINT_DIRECTORY].some((d) => existsSync(join(runDirectory, d)));
+}
+
+/**
+ * The verified checkpoint directory of a slot. The newest is `checkpoint/`, or a complete
+ * `checkpoint.tmp/` when a swap was cut between its two renames. A newest one that does not
+ * verify is an error that names the problem and offers the previous one; nothing falls back
+ * silently.
+ */
+export async function verifiedCheckpointDirectory(runDirectory: string, slot: CheckpointSlot = 'latest'): Promise<string> {
+  const latest = join(runDirectory, CHECKPOINT_DIRECTORY);
+  const previous = join(runDirectory, PREVIOUS_CHECKPOINT_DIRECTORY);
+  const temporary = join(runDirectory, TEMPORARY_CHECKPOINT_DIRECTORY);
+  if (slot === 'previous') {
+    const failure = await verificationFailure(runDirectory, previous);
+    if (failure) throw usageError(`the previous checkpoint ${previous} cannot be used: ${failure}`);
+    return previous;
+  }
+  if (!existsSync(latest) && existsSync(previous) && existsSync(temporary) && !(await verificationFailure(runDirectory, temporary))) return temporary;
+  const failure = await verificationFailure(runDirectory, latest);
+  if (!failure) return latest;
+  if (!hasCheckpoint(runDirectory)) throw usageError(`${runDirectory} has no checkpoint (no ${CHECKPOINT_DIRECTORY}/)`);
+  const previousFailure = await verificationFailure(runDirectory, previous);
+  const offer = previousFailure
+    ? existsSync(previous)
+      ? `; the previous checkpoint does not verify either (${previousFailure})`
+      : '; there is no previous checkpoint'
+    : `; the previous checkpoint (${PREVIOUS_CHECKPOINT_DIRECTORY}: ${await describeCheckpoint(previous)}) verifies: pass --previous-checkpoint to use it`;
+  throw usageError(`the checkpoint ${latest} cannot be trusted: ${failure}${offer}`);
+}
+
+/**
+ * Finishes a checkpoint swap that was cut between its two renames (the newest complete in
+ * `checkpoint.tmp/`, `checkpoint/` missing): what a writer of the run does before resuming.
+ */
+export async function completeInterruptedSwap(runDirectory: string): Promise<void> {
+  const latest = join(runDirectory, CHECKPOINT_DIRECTORY);
+  const temporary = join(runDirectory, TEMPORARY_CHECKPOINT_DIRECTORY);
+  if (!existsSync(latest) && existsSync(join(runDirectory, PREVIOUS_CHECKPOINT_DIRECTORY)) && existsSync(temporary) && !(await verificationFailure(runDirectory, temporary))) {
+    await rename(temporary, latest);
+  }
 }
 
 export interface LoadedCheckpoint {
+  directory: string;
   parameters: NetworkParameters;
   optimizer: SgdState;
   state: CheckpointState;
+  manifest: CheckpointManifest;
 }
 
-/** Loads and verifies a checkpoint for `spec` (names, shapes, checksum). */
-export async function loadCheckpoint(runDirectory: string, spec: NetworkSpec): Promise<LoadedCheckpoint> {
-  const directory = checkpointDirectory(runDirectory);
-  if (!directory) throw usageError(`${runDirectory} has no checkpoint (no ${CHECKPOINT_DIRECTORY}/state.json)`);
+/** Loads a verified checkpoint for `spec` (every file's SHA-256, config.json, records; names and shapes). */
+export async function loadCheckpoint(runDirectory: string, spec: NetworkSpec, slot: CheckpointSlot = 'latest'): Promise<LoadedCheckpoint> {
+  const directory = await verifiedCheckpointDirectory(runDirectory, slot);
+  const manifest = JSON.parse(await readFile(join(directory, MANIFEST), 'utf8')) as CheckpointManifest;
   let state: CheckpointState;
   try {
     state = JSON.parse(await readFile(join(directory, 'state.json'), 'utf8')) as CheckpointState;
   } catch (error) {
     throw usageError(`${directory}/state.json is unreadable: ${(error as Error).message}`);
-  }
-  if (state.weightsSha256) {
-    const digest = createHash('sha256').update(await readFile(join(directory, 'weights.bin'))).digest('hex');
-    if (digest !== state.weightsSha256) throw usageError(`${directory}/weights.bin is corrupt: its SHA-256 does not match the one recorded at save time`);
   }
   const weights = await loadWeights(directory);
   for (const p of spec.parameters) {
@@ -132,5 +230,29 @@ export async function loadCheckpoint(runDirectory: string, spec: NetworkSpec): P
     const v = weights.get(`${VELOCITY}${p.name}`);
     optimizer[p.name] = tf.tidy(() => tf.variable(v ? tf.tensor(v.values, p.shape) : tf.zeros(p.shape), false));
   }
-  return { parameters, optimizer, state };
+  return { directory, parameters, optimizer, state, manifest };
+}
+
+/**
+ * Makes the previous checkpoint the newest, keeping the rejected newest one beside it as
+ * `checkpoint.rejected-<time>` (nothing is deleted): what resuming from the previous one does.
+ */
+export async function promotePreviousCheckpoint(runDirectory: string): Promise<void> {
+  const latest = join(runDirectory, CHECKPOINT_DIRECTORY);
+  if (existsSync(latest)) await rename(latest, join(runDirectory, `${CHECKPOINT_DIRECTORY}.rejected-${new Date().toISOString().replace(/[:.]/g, '-')}`));
+  await rename(join(runDirectory, PREVIOUS_CHECKPOINT_DIRECTORY), latest);
+}
+
+/** Removes every checkpoint of a run (starting over with --force). */
+export async function removeCheckpoints(runDirectory: string): Promise<void> {
+  for (const name of [CHECKPOINT_DIRECTORY, PREVIOUS_CHECKPOINT_DIRECTORY, TEMPORARY_CHECKPOINT_DIRECTORY]) await rm(join(runDirectory, name), { recursive: true, force: true });
+}
+
+/** Replaces the config SHA-256 in a checkpoint's manifest (a run's epochs extended). */
+export async function resealConfig(directory: string, configSha256: string): Promise<void> {
+  const path = join(directory, MANIFEST);
+  const manifest = JSON.parse(await readFile(path, 'utf8')) as CheckpointManifest;
+  await writeFile(`${path}.tmp`, JSON.stringify({ ...manifest, configSha256 }, null, 1));
+  await syncFile(`${path}.tmp`);
+  await rename(`${path}.tmp`, path);
 }

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  activateBackend,
-  assignStatistics,
-  buildNetworkSpec,
-  disposeLossAndGradients,
-  initializeParameters,
-  lossAndGradients,
-  registerBackendPlugin,
-  tf,
-} from '@procrustes/core';
+import { activateBackend, buildNetworkSpec, createRandomState, fillNormal, initializeParameters, registerBackendPlugin, tf } from '@procrustes/core';
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
-import { createSgdState, sgdUpdate } from './sgd.js';
+import { createSgdState } from './sgd.js';
+import { trainingStep } from './training-step.js';
 
 const STEPS = Number(process.env.PROCRUSTES_LEAK_STEPS ?? 500);
 
@@ -24,18 +16,16 @@ describe(`${STEPS} training steps of a small model`, () => {
       const spec = buildNetworkSpec({ family: 'procresnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
       const parameters = initializeParameters(spec, 0);
       const optimizer = createSgdState(spec);
-      const inputs = tf.randomNormal([4, 8, 8, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-      const labels = tf.tensor1d([0, 1, 2, 0], 'int32');
+      const inputs = new Float32Array(4 * 8 * 8);
+      fillNormal(createRandomState(1), inputs);
+      const batch = { inputs, labels: Int32Array.from([0, 1, 2, 0]), size: 4 };
+      const session = { spec, parameters, optimizer, update: { momentum: 0.9, weightDecay: 1e-4 }, plugins: [] };
       const times: number[] = [];
       let afterWarmup = { tensors: 0, bytes: 0, heap: 0 };
       const heap = () => (tf.backend() as unknown as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.length ?? 0;
       for (let step = 0; step < STEPS; step++) {
         const t0 = performance.now();
-        const result = lossAndGradients(spec, parameters, inputs, labels);
-        sgdUpdate(parameters, result.gradients, optimizer, 0.01, { momentum: 0.9, weightDecay: 1e-4 });
-        assignStatistics(parameters, result.statistics);
-        await result.loss.data();
-        disposeLossAndGradients(result);
+        await trainingStep(session, batch, { epoch: 0, batch: step, step, learningRate: 0.01 });
         times.push(performance.now() - t0);
         if (step === 19) afterWarmup = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, heap: heap() };
       }

@@ -29,9 +29,16 @@ export interface RunConfig {
    * checkpointing per unit): about 4× less activation memory for about 1.25× the step time.
    */
   recomputeUnits?: boolean;
+  /**
+   * The divergence guard: a loss above this multiple of the first step's loss stops the run,
+   * keeping the last good checkpoint (default 100; 0 turns it off).
+   */
+  divergenceFactor?: number;
   /** Training plugins by name with their options. */
   plugins: Array<{ name: string; options: Record<string, unknown> }>;
 }
+
+export const DEFAULT_DIVERGENCE_FACTOR = 100;
 
 /** One line of metrics.jsonl. */
 export interface EpochMetrics {

@@ -1,25 +1,42 @@
-import { mkdir, writeFile, rename } from 'node:fs/promises';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  assignStatistics,
   buildNetworkSpec,
+  getBackendPlugin,
   initializeParameters,
-  lossAndGradients,
-  tf,
+  recordStreamsOf,
+  usageError,
   type NetworkParameters,
   type NetworkSpec,
-  type TrainingContext,
+  type PluginRecord,
   type TrainingPlugin,
-  type UnitTap,
-  countCorrect,
 } from '@procrustes/core';
-import { batchCount, batchTensors, channelStatistics, hostBatches, takeFirst, type HostBatch, type ImageDataset } from '@procrustes/data';
+import { batchCount, channelStatistics, takeFirst, type ImageDataset } from '@procrustes/data';
 import { createDataParallelGradients, type DataParallelGradients } from './parallel/data-parallel.js';
-import { checkpointDirectory, loadCheckpoint, saveCheckpoint, type CheckpointState } from './checkpoint.js';
+import {
+  completeInterruptedSwap,
+  hasCheckpoint,
+  loadCheckpoint,
+  promotePreviousCheckpoint,
+  removeCheckpoints,
+  resealConfig,
+  saveCheckpoint,
+  CHECKPOINT_DIRECTORY,
+  PREVIOUS_CHECKPOINT_DIRECTORY,
+  verifiedCheckpointDirectory,
+  type CheckpointState,
+} from './checkpoint.js';
+import { runEpoch, type DivergenceGuard } from './epoch-loop.js';
 import { evaluate } from './evaluate.js';
-import type { EpochMetrics, RunConfig } from './run-config.js';
+import { failpoint } from './failpoints.js';
+import { sha256Hex } from './hashing.js';
+import { lockRunDirectory, type RunLock } from './run-lock.js';
+import { appendRecords, METRICS_STREAM, sealRecords, truncateRecords } from './run-records.js';
+import { DEFAULT_DIVERGENCE_FACTOR, type EpochMetrics, type RunConfig } from './run-config.js';
 import { learningRateAt } from './schedule.js';
-import { createSgdState, disposeSgdState, sgdUpdate, type SgdState } from './sgd.js';
+import { createSgdState, disposeSgdState, type SgdState } from './sgd.js';
+import { collectRecords, DivergenceError, NonFiniteError, type TrainingSession } from './training-step.js';
 
 export interface StepProgress {
   kind: 'step';
@@ -42,12 +59,21 @@ export interface EpochProgress {
 export interface TrainOptions {
   config: RunConfig;
   dataset: ImageDataset;
-  /** Where config.json, metrics.jsonl and the checkpoint go; nothing is written without it. */
+  /** Where config.json, the records (*.jsonl) and the checkpoints go; nothing is written without it. */
   runDirectory?: string;
-  /** Continue from the run directory's checkpoint. */
+  /**
+   * Continue from the run directory's checkpoint. `config` must be the run's own, except that
+   * `epochs` may be larger (the run is extended).
+   */
   resume?: boolean;
+  /** Resume from the checkpoint before the newest (when the newest does not verify). */
+  previousCheckpoint?: boolean;
+  /** Start a new run in a directory that already holds one (its checkpoints and records are removed). */
+  overwrite?: boolean;
   plugins?: TrainingPlugin[];
   onProgress?: (progress: StepProgress | EpochProgress) => void;
+  /** Told every record as it is made (the run directory gets them too). */
+  onRecords?: (records: PluginRecord[]) => void;
   /** Stop (after checkpointing) once this many epochs are complete; used to test resuming. */
   stopAfterEpoch?: number;
   /** Aborting saves a checkpoint at the next step boundary and returns with `interrupted`. */
@@ -56,10 +82,7 @@ export interface TrainOptions {
   onNonFinite?: 'stop' | 'skip';
 }
 
-/** A non-finite loss or gradient stopped the run; the last good checkpoint is kept. */
-export class NonFiniteError extends Error {
-  override readonly name = 'NonFiniteError';
-}
+export { NonFiniteError, DivergenceError };
 
 export interface TrainResult {
   spec: NetworkSpec;
@@ -73,250 +96,232 @@ export interface TrainResult {
   skippedSteps: number[];
 }
 
+/** The text config.json holds for a config: what its SHA-256 in a checkpoint's manifest is of. */
+export const configText = (config: RunConfig): string => JSON.stringify(config, null, 2);
+
 async function writeAtomically(path: string, text: string): Promise<void> {
   await writeFile(`${path}.tmp`, text);
   await rename(`${path}.tmp`, path);
 }
 
+/** Fields where `given` differs from the run's config, ignoring `epochs` (extension is allowed). */
+function contradictions(given: RunConfig, run: RunConfig): string[] {
+  const keys = new Set([...Object.keys(given), ...Object.keys(run)]);
+  keys.delete('epochs');
+  return [...keys].filter((k) => JSON.stringify(given[k as keyof RunConfig]) !== JSON.stringify(run[k as keyof RunConfig])).sort();
+}
+
+/** Reads the run's config.json, with an error that says what to do when it is missing or not JSON. */
+export async function readRunConfig(runDirectory: string): Promise<RunConfig> {
+  const path = join(runDirectory, 'config.json');
+  if (!existsSync(path)) throw usageError(`${runDirectory} is not a run directory (no config.json): check the path, or start a new run there`);
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RunConfig;
+  } catch (error) {
+    throw usageError(`${path} is not valid JSON (${(error as Error).message}): restore it, or start the run over with --force`);
+  }
+}
+
 /**
  * Trains a network on a dataset per the run configuration: seeded initialisation and data
  * order, SGD with momentum and weight decay, the schedule, batch-norm running statistics,
- * evaluation each epoch, checkpoints each epoch, and plugin hooks around each step.
+ * evaluation and a checkpoint each epoch, plugin hooks around each step, and the run
+ * directory's records, all through the one epoch loop and training step.
  */
 export async function trainNetwork(options: TrainOptions): Promise<TrainResult> {
   const { config, runDirectory } = options;
   const plugins = options.plugins ?? [];
+  const streams = recordStreamsOf(plugins);
   const spec = buildNetworkSpec(config.network);
   const train = takeFirst(options.dataset.train, config.limitTrain);
   const test = takeFirst(options.dataset.test, config.limitTest);
-  const statistics = channelStatistics(train);
   const steps = batchCount(train.count, config.batchSize, true);
-  if (steps === 0) throw new RangeError(`the training set (${train.count}) is smaller than one batch (${config.batchSize})`);
+  if (steps === 0) throw usageError(`the training set has ${train.count} images, fewer than one batch of ${config.batchSize}: use a smaller --batch`);
+  if (test.count === 0) throw usageError('the test set is empty');
+  for (const [name, set] of [['test', test]] as const) {
+    if (set.shape.join('x') !== train.shape.join('x')) throw usageError(`the ${name} images are ${set.shape.join('×')}, the training images ${train.shape.join('×')}: both must have one shape`);
+  }
+  if (options.resume && !runDirectory) throw usageError('resuming needs a run directory');
 
-  let parameters: NetworkParameters;
-  let optimizer: SgdState;
-  let history: EpochMetrics[] = [];
-  let startEpoch = 0;
-  let globalStep = 0;
-  let resumeBatches = 0;
-  let resumePartial: CheckpointState['partial'];
-  const resumable = options.resume && runDirectory !== undefined && checkpointDirectory(runDirectory) !== undefined;
-  if (options.resume && !runDirectory) throw new Error('resuming needs a run directory');
-  if (resumable) {
-    const loaded = await loadCheckpoint(runDirectory!, spec);
-    parameters = loaded.parameters;
-    optimizer = loaded.optimizer;
-    history = loaded.state.history;
-    startEpoch = loaded.state.epoch;
-    globalStep = loaded.state.step;
-    resumeBatches = loaded.state.batchesDone ?? 0;
-    resumePartial = loaded.state.partial;
-    for (const plugin of plugins) if (plugin.restoreState && plugin.name in loaded.state.plugins) plugin.restoreState(loaded.state.plugins[plugin.name]);
-  } else {
-    // A new run, or a resumed one that was stopped before its first checkpoint: start over.
-    parameters = initializeParameters(spec, config.seed);
-    optimizer = createSgdState(spec);
+  let lock: RunLock | undefined;
+  let parameters: NetworkParameters | undefined;
+  let optimizer: SgdState | undefined;
+  let parallel: DataParallelGradients | undefined;
+  try {
     if (runDirectory) {
+      if (existsSync(runDirectory) && !statSync(runDirectory).isDirectory()) throw usageError(`${runDirectory} is a file, not a run directory: choose another --out`);
       await mkdir(runDirectory, { recursive: true });
-      await writeAtomically(join(runDirectory, 'config.json'), JSON.stringify(config, null, 2));
+      lock = await lockRunDirectory(runDirectory);
     }
-  }
-
-  const context = (epoch: number): TrainingContext => ({ network: spec, parameters, epoch, step: globalStep, runDirectory });
-  const pluginStates = (): Record<string, unknown> => {
-    const states: Record<string, unknown> = {};
-    for (const plugin of plugins) if (plugin.saveState) states[plugin.name] = plugin.saveState();
-    return states;
-  };
-  const skippedSteps: number[] = [];
-  const parallel = (config.workers ?? 1) > 1 ? await createDataParallelGradients(spec, config.workers!, { recomputeUnits: config.recomputeUnits }) : undefined;
-  let interrupted: TrainResult['interrupted'];
-  const lastEpoch = Math.min(config.epochs, options.stopAfterEpoch ?? config.epochs);
-  epochs: for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
-    const skip = epoch === startEpoch ? resumeBatches : 0;
-    const partial = epoch === startEpoch && skip > 0 ? resumePartial : undefined;
-    const started = performance.now() - (partial?.seconds ?? 0) * 1000;
-    let lossSum = partial?.lossSum ?? 0;
-    let correct = partial?.correct ?? 0;
-    let seen = partial?.seen ?? 0;
-    let learningRate = config.learningRate;
-    let step = 0;
-    for (const batch of hostBatches(train, {
-      batchSize: config.batchSize,
-      statistics,
-      shuffle: true,
-      seed: config.seed,
-      epoch,
-      augmentation: config.augmentation,
-      dropLast: true,
-    })) {
-      if (step < skip) {
-        // Replaying the epoch's seeded order up to where the interrupted run stopped.
-        step++;
-        continue;
+    let history: EpochMetrics[] = [];
+    let startEpoch = 0;
+    let globalStep = 0;
+    let resumeBatches = 0;
+    let resumePartial: CheckpointState['partial'];
+    let pluginStates: Record<string, unknown> = {};
+    let statistics = channelStatistics(train);
+    const guard: DivergenceGuard = { factor: config.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR };
+    let text = configText(config);
+    if (options.resume) {
+      const directory = runDirectory!;
+      const run = await readRunConfig(directory);
+      const differing = contradictions(config, run);
+      if (differing.length > 0) throw usageError(`cannot resume ${directory} with a different configuration: ${differing.join(', ')} differ from its config.json (only epochs may grow)`);
+      if (!hasCheckpoint(directory)) {
+        throw usageError(`cannot resume ${directory}: it has no checkpoint (${CHECKPOINT_DIRECTORY}/ is missing); start it over with --force`);
       }
-      if (options.signal?.aborted) {
-        if (runDirectory) {
-          await saveCheckpoint(runDirectory, parameters, optimizer, {
-            epoch,
-            batchesDone: step,
-            partial: { lossSum, correct, seen, seconds: (performance.now() - started) / 1000 },
-            step: globalStep,
-            history,
-            plugins: pluginStates(),
-          });
-        }
-        interrupted = { epoch, batchesDone: step };
-        break epochs;
+      await completeInterruptedSwap(directory);
+      if (options.previousCheckpoint) {
+        await verifiedCheckpointDirectory(directory, 'previous');
+        await promotePreviousCheckpoint(directory);
       }
-      learningRate = learningRateAt(config.learningRate, config.schedule, epoch, step / steps, config.epochs);
-      for (const plugin of plugins) await plugin.beforeStep?.(context(epoch));
-      const taps = plugins.map((p) => p.tapFor?.(globalStep)).filter((t): t is UnitTap => t !== undefined);
-      // Steps that a plugin taps run here; the others on the workers, when there are any.
-      const outcome = parallel && taps.length === 0 ? await parallelStep(parallel, parameters, batch) : await localStep(spec, parameters, batch, train.shape, taps, config.recomputeUnits);
-      for (const plugin of plugins) await plugin.afterGradients?.({ ...context(epoch), loss: outcome.lossTensor, gradients: outcome.gradients });
-      const loss = [outcome.loss];
-      const hitCount = [outcome.hits];
-      if (!Number.isFinite(outcome.loss) || !outcome.gradientsFinite) {
-        const culprit = !Number.isFinite(outcome.loss) ? 'the loss' : await firstNonFinite(outcome.gradients);
-        if ((options.onNonFinite ?? 'stop') === 'stop') {
-          disposeOutcome(outcome);
-          disposeSgdState(optimizer);
-          await parallel?.dispose();
-          throw new NonFiniteError(
-            `non-finite values at step ${globalStep} (epoch ${epoch + 1}, batch ${step + 1}): ${culprit}; ` +
-              `the run stopped${runDirectory ? ` and its last good checkpoint in ${runDirectory} is kept` : ''}. ` +
-              'Lower the learning rate, or pass --on-nonfinite skip to skip such updates',
-          );
-        }
-        skippedSteps.push(globalStep);
+      const loaded = await loadCheckpoint(directory, spec);
+      parameters = loaded.parameters;
+      optimizer = loaded.optimizer;
+      if (config.epochs < loaded.state.epoch) throw usageError(`cannot resume with ${config.epochs} epochs: the run has completed ${loaded.state.epoch}`);
+      history = loaded.state.history;
+      startEpoch = loaded.state.epoch;
+      globalStep = loaded.state.step;
+      resumeBatches = loaded.state.batchesDone ?? 0;
+      resumePartial = loaded.state.partial;
+      pluginStates = loaded.state.plugins;
+      statistics = loaded.state.normalization;
+      guard.reference = loaded.state.divergenceReference;
+      await truncateRecords(directory, loaded.manifest.records, streams);
+      for (const plugin of plugins) if (plugin.restoreState && plugin.name in pluginStates) plugin.restoreState(pluginStates[plugin.name]);
+      if (config.epochs !== run.epochs) {
+        // Extending: both checkpoints are resealed for the new config.json before it replaces the old.
+        const digest = sha256Hex(text);
+        await resealConfig(loaded.directory, digest);
+        if (existsSync(join(directory, PREVIOUS_CHECKPOINT_DIRECTORY))) await resealConfig(join(directory, PREVIOUS_CHECKPOINT_DIRECTORY), digest);
+        await writeAtomically(join(directory, 'config.json'), text);
       } else {
-        sgdUpdate(parameters, outcome.gradients, optimizer, learningRate, config);
-        assignStatistics(parameters, outcome.statistics);
+        text = await readFile(join(directory, 'config.json'), 'utf8');
       }
-      disposeOutcome(outcome);
-      globalStep++;
-      for (const plugin of plugins) await plugin.afterUpdate?.(context(epoch));
-      // A macrotask turn per step, so that signals (SIGINT/SIGTERM handlers) and timers get to run:
-      // the backend's reads resolve without one.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (!Number.isFinite(loss[0])) {
-        step++;
-        continue;
+    } else {
+      if (runDirectory) {
+        if (hasCheckpoint(runDirectory) && !options.overwrite) throw usageError(`${runDirectory} already holds a run: resume it, or start over in it (overwrite / --force)`);
+        await removeCheckpoints(runDirectory);
+        for (const file of readdirSync(runDirectory)) if (file.endsWith('.jsonl')) await rm(join(runDirectory, file));
+        await writeAtomically(join(runDirectory, 'config.json'), text);
       }
-      lossSum += loss[0] * batch.size;
-      correct += hitCount[0];
-      seen += batch.size;
-      step++;
-      options.onProgress?.({
-        kind: 'step',
-        epoch,
-        epochs: config.epochs,
-        step,
-        steps,
-        loss: lossSum / seen,
-        accuracy: correct / seen,
-        learningRate,
-        imagesPerSecond: seen / ((performance.now() - started) / 1000),
-      });
+      parameters = initializeParameters(spec, config.seed);
+      optimizer = createSgdState(spec);
     }
-    const seconds = (performance.now() - started) / 1000;
-    const evaluation = await evaluate(spec, parameters, test, statistics);
-    const metrics: EpochMetrics = {
-      epoch: epoch + 1,
-      learningRate,
-      trainLoss: lossSum / seen,
-      trainAccuracy: correct / seen,
-      testLoss: evaluation.loss,
-      testAccuracy: evaluation.accuracy,
-      seconds,
-      imagesPerSecond: seen / seconds,
+    const configSha256 = sha256Hex(text);
+
+    if ((config.workers ?? 1) > 1) {
+      parallel = await createDataParallelGradients(spec, config.workers!, { recomputeUnits: config.recomputeUnits, backend: getBackendPlugin(config.backend) });
+    }
+    const session: TrainingSession = {
+      spec,
+      parameters,
+      optimizer,
+      update: config,
+      plugins,
+      recomputeUnits: config.recomputeUnits,
+      parallel,
+      onNonFinite: options.onNonFinite,
     };
-    history = [...history, metrics];
-    for (const plugin of plugins) await plugin.onEpochEnd?.({ ...context(epoch), metrics: { ...metrics } });
-    if (runDirectory) {
-      await saveCheckpoint(runDirectory, parameters, optimizer, { epoch: epoch + 1, step: globalStep, history, plugins: pluginStates() });
-      await writeAtomically(join(runDirectory, 'metrics.jsonl'), history.map((m) => JSON.stringify(m)).join('\n') + '\n');
+    const savePluginStates = (): Record<string, unknown> => {
+      const states: Record<string, unknown> = {};
+      for (const plugin of plugins) if (plugin.saveState) states[plugin.name] = plugin.saveState();
+      return states;
+    };
+    const record = async (records: PluginRecord[]) => {
+      if (records.length === 0) return;
+      options.onRecords?.(records);
+      if (runDirectory) await appendRecords(runDirectory, records);
+    };
+    const checkpoint = async (state: Omit<CheckpointState, 'formatVersion' | 'plugins' | 'normalization' | 'divergenceReference'>) => {
+      if (!runDirectory) return;
+      const records = await sealRecords(runDirectory, [METRICS_STREAM, ...streams]);
+      await saveCheckpoint(runDirectory, parameters!, optimizer!, { ...state, plugins: savePluginStates(), normalization: statistics, divergenceReference: guard.reference }, { configSha256, records });
+    };
+    const skippedSteps: number[] = [];
+    let interrupted: TrainResult['interrupted'];
+    const lastEpoch = Math.min(config.epochs, options.stopAfterEpoch ?? config.epochs);
+    for (let epoch = startEpoch; epoch < lastEpoch; epoch++) {
+      const skip = epoch === startEpoch ? resumeBatches : 0;
+      const partial = skip > 0 ? resumePartial : undefined;
+      const started = performance.now() - (partial?.seconds ?? 0) * 1000;
+      const result = await runEpoch(session, {
+        set: train,
+        batchSize: config.batchSize,
+        statistics,
+        seed: config.seed,
+        augmentation: config.augmentation,
+        epoch,
+        startBatch: skip,
+        startSums: partial,
+        startStep: globalStep,
+        learningRate: (batch) => learningRateAt(config.learningRate, config.schedule, epoch, batch / steps, config.epochs),
+        guard,
+        signal: options.signal,
+        afterStep: async (step, sums, position) => {
+          if (step.skipped) skippedSteps.push(position.step);
+          await record(step.records);
+          options.onProgress?.({
+            kind: 'step',
+            epoch,
+            epochs: config.epochs,
+            step: position.batch + 1,
+            steps,
+            loss: sums.lossSum / sums.seen,
+            accuracy: sums.correct / sums.seen,
+            learningRate: position.learningRate,
+            imagesPerSecond: sums.seen / ((performance.now() - started) / 1000),
+          });
+        },
+      }).catch((error: unknown) => {
+        throw explainStop(error, runDirectory);
+      });
+      globalStep = result.step;
+      if (result.interrupted) {
+        const seconds = (performance.now() - started) / 1000;
+        await checkpoint({ epoch, batchesDone: result.batchesDone, partial: { ...result.sums, seconds }, step: globalStep, history });
+        interrupted = { epoch, batchesDone: result.batchesDone };
+        break;
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const evaluation = await evaluate(spec, parameters, test, statistics);
+      const metrics: EpochMetrics = {
+        epoch: epoch + 1,
+        learningRate: result.learningRate,
+        trainLoss: result.sums.lossSum / result.sums.seen,
+        trainAccuracy: result.sums.correct / result.sums.seen,
+        testLoss: evaluation.loss,
+        testAccuracy: evaluation.accuracy,
+        seconds,
+        imagesPerSecond: result.sums.seen / seconds,
+      };
+      history = [...history, metrics];
+      const epochRecords: PluginRecord[] = [{ stream: METRICS_STREAM, record: { ...metrics } }];
+      for (const plugin of plugins) {
+        collectRecords(epochRecords, plugin, await plugin.onEpochEnd?.({ network: spec, parameters, epoch, step: globalStep, metrics: { ...metrics } }));
+      }
+      // Records first, then the checkpoint that seals them: a kill in between repeats the epoch.
+      await record(epochRecords);
+      failpoint(`before-checkpoint-${epoch + 1}`);
+      await checkpoint({ epoch: epoch + 1, step: globalStep, history });
+      options.onProgress?.({ kind: 'epoch', metrics, epochs: config.epochs });
     }
-    options.onProgress?.({ kind: 'epoch', metrics, epochs: config.epochs });
+    for (const plugin of plugins) plugin.dispose?.();
+    const trained = parameters;
+    parameters = undefined; // the caller's now
+    return { spec, parameters: trained, history, startEpoch, interrupted, skippedSteps };
+  } finally {
+    if (optimizer) disposeSgdState(optimizer);
+    if (parameters) for (const p of Object.values(parameters)) p.dispose();
+    await parallel?.dispose();
+    lock?.release();
   }
-  disposeSgdState(optimizer);
-  await parallel?.dispose();
-  for (const plugin of plugins) plugin.dispose?.();
-  return { spec, parameters, history, startEpoch, interrupted, skippedSteps };
 }
 
-/** What one step produced, wherever it ran; every tensor is the trainer's to dispose. */
-interface StepOutcome {
-  loss: number;
-  lossTensor: tf.Scalar;
-  hits: number;
-  gradients: Record<string, tf.Tensor>;
-  statistics: Map<string, tf.Tensor1D>;
-  gradientsFinite: boolean;
-  extra: tf.Tensor[];
-}
-
-/** NaN when any gradient holds NaN or ±∞ (0·∞ is NaN), else 0: one small read per step. */
-function finiteSentinel(gradients: Record<string, tf.Tensor>): tf.Scalar {
-  return tf.tidy(() => tf.addN(Object.values(gradients).map((g) => tf.sum(tf.mul(g, 0)))) as tf.Scalar);
-}
-
-async function localStep(
-  spec: NetworkSpec,
-  parameters: NetworkParameters,
-  batch: HostBatch,
-  shape: [number, number, number],
-  taps: UnitTap[],
-  recomputeUnits = false,
-): Promise<StepOutcome> {
-  const { inputs, labels } = batchTensors(batch, shape);
-  const tap: UnitTap | undefined = taps.length === 0 ? undefined : (x, index, unit) => taps.reduce((h, t) => t(h, index, unit), x);
-  const result = lossAndGradients(spec, parameters, inputs, labels, { tap, recomputeUnits });
-  const hits = countCorrect(result.logits, labels);
-  const sentinel = finiteSentinel(result.gradients);
-  // One read per step (loss, hits, sentinel); the step itself is queued already.
-  const [loss, hitCount, check] = await Promise.all([result.loss.data(), hits.data(), sentinel.data()]);
-  tf.dispose([hits, sentinel, result.logits]);
-  return {
-    loss: loss[0],
-    lossTensor: result.loss,
-    hits: hitCount[0],
-    gradients: result.gradients,
-    statistics: result.statistics,
-    gradientsFinite: Number.isFinite(check[0]),
-    extra: [inputs, labels],
-  };
-}
-
-async function parallelStep(parallel: DataParallelGradients, parameters: NetworkParameters, batch: HostBatch): Promise<StepOutcome> {
-  const result = await parallel.compute(parameters, batch);
-  const sentinel = finiteSentinel(result.gradients);
-  const check = await sentinel.data();
-  sentinel.dispose();
-  return {
-    loss: result.loss,
-    lossTensor: tf.scalar(result.loss),
-    hits: result.hits,
-    gradients: result.gradients,
-    statistics: result.statistics,
-    gradientsFinite: Number.isFinite(check[0]),
-    extra: [],
-  };
-}
-
-function disposeOutcome(outcome: StepOutcome): void {
-  tf.dispose([outcome.lossTensor, ...Object.values(outcome.gradients), ...outcome.statistics.values(), ...outcome.extra]);
-  outcome.statistics.clear();
-}
-
-/** The name of the first gradient holding NaN or ±∞ (only read when the cheap check failed). */
-async function firstNonFinite(gradients: Record<string, tf.Tensor>): Promise<string> {
-  for (const [name, g] of Object.entries(gradients)) {
-    const values = await g.data();
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i])) return `gradient of '${name}' holds ${values[i]} at index ${i}`;
-    }
-  }
-  return 'a gradient';
+/** A step's NonFiniteError or DivergenceError, told what happened to the run and what to do. */
+function explainStop(error: unknown, runDirectory: string | undefined): unknown {
+  const kept = `the run stopped${runDirectory ? (hasCheckpoint(runDirectory) ? ` and its last good checkpoint in ${runDirectory} is kept` : ' before its first checkpoint') : ''}`;
+  if (error instanceof NonFiniteError) return new NonFiniteError(`${error.message}; ${kept}. Lower the learning rate, or pass --on-nonfinite skip to skip such updates`);
+  if (error instanceof DivergenceError) return new DivergenceError(`${error.message}; ${kept}. Lower the learning rate, or set the bound with --divergence-factor (0 turns the guard off)`);
+  return error;
 }

@@ -2,21 +2,19 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import {
   activateBackend,
-  assignStatistics,
   buildNetworkSpec,
   createRandomState,
-  disposeLossAndGradients,
   disposeParameters,
   fillNormal,
+  getBackendPlugin,
   initializeParameters,
-  lossAndGradients,
   parseModelName,
   tf,
   trainingStepFlops,
 } from '@procrustes/core';
 import { projectTargets, spectralTargetsOf } from '@procrustes/spectral';
-import { createGradientTap, normRatios } from '@procrustes/probes';
-import { createDataParallelGradients, createSgdState, disposeSgdState, sgdUpdate } from '@procrustes/train';
+import { createProbePlugin } from '@procrustes/probes';
+import { createDataParallelGradients, createSgdState, disposeSgdState, trainingStep, type TrainingSession } from '@procrustes/train';
 import { parseInputShape, parsePositiveInteger } from '../options.js';
 
 export interface BenchOptions {
@@ -60,7 +58,7 @@ export interface BenchResult {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Times full training steps (forward, backward, SGD update) after warm-up; optionally the regularizer's projections. */
+/** Times the trainer's training step (forward, backward, checks, SGD update) after warm-up; optionally the regularizer's projections. */
 export async function benchmark(options: BenchOptions): Promise<BenchResult> {
   const active = await activateBackend(options.backend);
   const spec = buildNetworkSpec({ ...parseModelName(options.model), width: options.width, inputShape: options.input });
@@ -69,28 +67,16 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
   const [h, w, c] = options.input;
   const values = new Float32Array(options.batch * h * w * c);
   fillNormal(createRandomState(1), values);
-  const inputs = tf.tensor4d(values, [options.batch, h, w, c]);
-  const labels = tf.tensor1d(Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), 'int32');
-  const parallel = (options.workers ?? 1) > 1 ? await createDataParallelGradients(spec, options.workers!, { recomputeUnits: options.recomputeUnits }) : undefined;
-  const hostBatch = { inputs: values, labels: Int32Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), size: options.batch };
+  const batch = { inputs: values, labels: Int32Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), size: options.batch };
+  const parallel =
+    (options.workers ?? 1) > 1 ? await createDataParallelGradients(spec, options.workers!, { recomputeUnits: options.recomputeUnits, backend: getBackendPlugin(options.backend) }) : undefined;
+  // The trainer's own step; with probes, the probe plugin taps every step (which then runs on this thread).
+  const session: TrainingSession = { spec, parameters, optimizer, update: { momentum: 0.9, weightDecay: 1e-4 }, plugins: [], recomputeUnits: options.recomputeUnits, parallel };
+  const probed: TrainingSession = { ...session, plugins: [createProbePlugin({ every: 1 })] };
+  let taken = 0;
   const step = async (probe = false) => {
-    if (parallel && !probe) {
-      const combined = await parallel.compute(parameters, hostBatch);
-      sgdUpdate(parameters, combined.gradients, optimizer, 0.01, { momentum: 0.9, weightDecay: 1e-4 });
-      assignStatistics(parameters, combined.statistics);
-      tf.dispose(Object.values(combined.gradients));
-      return;
-    }
-    const tap = probe ? createGradientTap() : undefined;
-    const result = lossAndGradients(spec, parameters, inputs, labels, { tap: tap?.tap, recomputeUnits: options.recomputeUnits });
-    if (tap) {
-      await normRatios(spec, tap);
-      tap.dispose();
-    }
-    sgdUpdate(parameters, result.gradients, optimizer, 0.01, { momentum: 0.9, weightDecay: 1e-4 });
-    assignStatistics(parameters, result.statistics);
-    await result.loss.data();
-    disposeLossAndGradients(result);
+    await trainingStep(probe ? probed : session, batch, { epoch: 0, batch: taken, step: taken, learningRate: 0.01 });
+    taken++;
   };
   for (let i = 0; i < options.warmup; i++) await step();
   const before = tf.memory().numTensors;
@@ -143,7 +129,6 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
   }
   result.tensorDrift = tf.memory().numTensors - before;
   result.peakRssMegabytes = process.resourceUsage().maxRSS / 1024;
-  tf.dispose([inputs, labels]);
   await parallel?.dispose();
   disposeSgdState(optimizer);
   disposeParameters(parameters);

@@ -6,7 +6,7 @@ import { buildNetworkSpec, FAMILIES, parseModelName, usageError, type Family, ty
 import { writeRunReport, type ProbeRecord } from '@procrustes/report';
 import { type EpochMetrics, type RunConfig } from '@procrustes/train';
 import { formatTable } from '../table.js';
-import { addTrainOptions, runTraining, type TrainCommandOptions } from './train.js';
+import { addTrainOptions, givenOptions, runTraining, type TrainCommandOptions } from './train.js';
 
 export interface CompareRow {
   model: string;
@@ -75,7 +75,7 @@ export interface CompareOptions extends TrainCommandOptions {
   depths: number[];
 }
 
-export async function runCompare(options: CompareOptions, log: (line: string) => void = console.log): Promise<CompareRow[]> {
+export async function runCompare(options: CompareOptions, log: (line: string) => void = console.log, given: ReadonlySet<string> = new Set()): Promise<CompareRow[]> {
   const root = options.out ?? 'runs/compare';
   await mkdir(root, { recursive: true });
   const rows: CompareRow[] = [];
@@ -90,7 +90,7 @@ export async function runCompare(options: CompareOptions, log: (line: string) =>
       } else {
         log(`\n=== ${model} ===`);
         const resume = !options.force && existsSync(join(run, 'config.json'));
-        await runTraining({ ...options, model, out: run, force: !resume, resume, probeEvery: options.probeEvery ?? 10 }, log);
+        await runTraining({ ...options, model, out: run, force: !resume, resume, probeEvery: options.probeEvery ?? 10 }, log, given);
       }
       const config = JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as RunConfig;
       const read = async <T>(file: string): Promise<T[]> =>
@@ -130,7 +130,7 @@ export function addCompareCommand(program: Command): void {
       .description('train each family at each depth with probes, and tabulate norm preservation (mean |log r|, δ), accuracy and time')
       .option('--families <list>', 'families, comma-separated', parseFamilies, ['resnet', 'procresnet', 'plain'] as Family[])
       .option('--depths <list>', 'ResNet depths (procresnet gets +2 for its transitions), comma-separated', parseDepths, [20]),
-  ).action(async (options: CompareOptions) => {
-    await runCompare(options);
+  ).action(async (options: CompareOptions, command: Command) => {
+    await runCompare(options, console.log, givenOptions(command));
   });
 }

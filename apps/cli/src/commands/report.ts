@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { writeRunReport } from '@procrustes/report';
-import { usageError } from '@procrustes/core';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { hasCheckpoint, readRunConfig, verifiedCheckpointDirectory } from '@procrustes/train';
 
 export function addReportCommand(program: Command): void {
   program
@@ -10,8 +8,11 @@ export function addReportCommand(program: Command): void {
     .description('write a self-contained HTML report with SVG and PNG figures for a run directory')
     .argument('<run>', 'run directory (as given to train --out)')
     .option('--out <dir>', 'where to write it (default <run>/report)')
-    .action(async (run: string, options: { out?: string }) => {
-      if (!existsSync(join(run, 'config.json'))) throw usageError(`${run} is not a run directory (no config.json)`);
+    .option('--previous-checkpoint', "verify the run against its checkpoint before the newest")
+    .action(async (run: string, options: { out?: string; previousCheckpoint?: boolean }) => {
+      await readRunConfig(run);
+      // The records are reported only if the checkpoint vouches for them (config and records sealed in its manifest).
+      if (hasCheckpoint(run)) await verifiedCheckpointDirectory(run, options.previousCheckpoint ? 'previous' : 'latest');
       const { html, figures } = await writeRunReport(run, options.out);
       console.log(`report: ${html} (${figures.length} figures, each as SVG and PNG)`);
     });

@@ -6,7 +6,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { buildNetworkSpec, usageError } from '@procrustes/core';
 import { loadWeights } from '@procrustes/core/node';
 import { checkKernel, convSingularValues, convSingularValuesOf, projectConvSpectrum, type KernelData } from '@procrustes/spectral';
-import { checkpointDirectory, type RunConfig } from '@procrustes/train';
+import { readRunConfig, verifiedCheckpointDirectory, type CheckpointSlot } from '@procrustes/train';
 import { parsePositiveInteger, parsePositiveNumber } from '../options.js';
 import { formatTable } from '../table.js';
 
@@ -30,14 +30,10 @@ async function readKernelFile(path: string): Promise<KernelData> {
   return checkKernel({ shape: k.shape as KernelData['shape'], data: k.data as number[] }, `kernel in ${path}`);
 }
 
-async function checkpointSpectra(run: string, json: boolean): Promise<void> {
-  const configPath = join(run, 'config.json');
-  if (!existsSync(configPath)) throw usageError(`${run} is not a run directory (no config.json)`);
-  const config = JSON.parse(await readFile(configPath, 'utf8')) as RunConfig;
+async function checkpointSpectra(run: string, json: boolean, slot: CheckpointSlot): Promise<void> {
+  const config = await readRunConfig(run);
   const spec = buildNetworkSpec(config.network);
-  const directory = checkpointDirectory(run);
-  if (!directory) throw usageError(`${run} has no checkpoint yet`);
-  const weights = await loadWeights(directory);
+  const weights = await loadWeights(await verifiedCheckpointDirectory(run, slot));
   const convolutions = [spec.stem.convolution, ...spec.units.flatMap((u) => [...u.convolutions, ...(u.shortcutConvolution ? [u.shortcutConvolution] : [])])];
   const rows = convolutions.map((c) => {
     const w = weights.get(c.name)!;
@@ -68,9 +64,10 @@ export function addSpectrumCommands(program: Command): void {
     .option('--input-size <NxM>', 'input size', parseSize)
     .option('--stride <s>', 'stride', parsePositiveInteger, 1)
     .option('--checkpoint <run>', 'a run directory')
+    .option('--previous-checkpoint', "with --checkpoint: the run's checkpoint before the newest")
     .option('--json', 'print JSON')
-    .action(async (options: { kernel?: string; inputSize?: [number, number]; stride: number; checkpoint?: string; json?: boolean }) => {
-      if (options.checkpoint) return checkpointSpectra(options.checkpoint, options.json ?? false);
+    .action(async (options: { kernel?: string; inputSize?: [number, number]; stride: number; checkpoint?: string; previousCheckpoint?: boolean; json?: boolean }) => {
+      if (options.checkpoint) return checkpointSpectra(options.checkpoint, options.json ?? false, options.previousCheckpoint ? 'previous' : 'latest');
       if (!options.kernel || !options.inputSize) throw usageError('spectrum needs --kernel FILE --input-size NxM, or --checkpoint RUN');
       const values = await convSingularValues(await readKernelFile(options.kernel), options.inputSize, { stride: options.stride });
       if (options.json) console.log(JSON.stringify({ singularValues: Array.from(values) }));

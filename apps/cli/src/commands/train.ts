@@ -1,12 +1,11 @@
-import { existsSync, readdirSync, accessSync, constants, mkdirSync } from 'node:fs';
+import { existsSync, readdirSync, accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { activateBackend, buildNetworkSpec, countTrainableParameters, createTrainingPlugin, parseModelName, usageError } from '@procrustes/core';
+import { activateBackend, buildNetworkSpec, countTrainableParameters, createTrainingPlugin, parseModelName, trainingSizeProblem, usageError } from '@procrustes/core';
 import { DATASET_NAMES, loadDataset, type ImageDataset } from '@procrustes/data';
-import { parseSchedule, trainNetwork, type EpochMetrics, type RunConfig } from '@procrustes/train';
+import { DEFAULT_DIVERGENCE_FACTOR, parseSchedule, readRunConfig, trainNetwork, type EpochMetrics, type RunConfig } from '@procrustes/train';
 import { backendNames } from '../backends.js';
 import { parseNonNegativeInteger, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber } from '../options.js';
 
@@ -45,6 +44,8 @@ export interface TrainCommandOptions {
   probeEvery?: number;
   workers?: number;
   recomputeUnits?: boolean;
+  previousCheckpoint?: boolean;
+  divergenceFactor?: number;
 }
 
 function parseMilestones(value: string): number[] {
@@ -55,7 +56,10 @@ function parseMilestones(value: string): number[] {
 
 /** Checks the run directory: a new run needs an empty or absent writable one unless --force. */
 function prepareRunDirectory(out: string, resume: boolean, force: boolean): void {
+  if (out.trim() === '') throw usageError('--out is empty: name the run directory, e.g. --out runs/x');
+  if (existsSync(out) && !statSync(out).isDirectory()) throw usageError(`--out ${out} is a file, not a directory: choose another --out`);
   if (resume) {
+    if (force) throw usageError('--resume and --force contradict each other: --resume continues the run, --force starts it over');
     if (!existsSync(`${out}/config.json`)) throw usageError(`cannot resume: ${out} has no config.json (start a new run without --resume)`);
     return;
   }
@@ -69,6 +73,61 @@ function prepareRunDirectory(out: string, resume: boolean, force: boolean): void
   } catch {
     throw usageError(`cannot write the run directory ${out}: choose a writable --out`);
   }
+}
+
+/** Each flag that sets a field of the run config, and that field's value in a config (as the flag would give it). */
+const FLAG_IN_CONFIG: Partial<Record<keyof TrainCommandOptions, (c: RunConfig) => unknown>> = {
+  model: (c) => c.model,
+  width: (c) => c.network.width,
+  dataset: (c) => c.dataset,
+  dataDir: (c) => c.dataDirectory,
+  limitTrain: (c) => c.limitTrain,
+  limitTest: (c) => c.limitTest,
+  batch: (c) => c.batchSize,
+  lr: (c) => c.learningRate,
+  momentum: (c) => c.momentum,
+  weightDecay: (c) => c.weightDecay,
+  schedule: (c) => c.schedule.kind,
+  milestones: (c) => (c.schedule.kind === 'multistep' ? c.schedule.milestones : undefined),
+  gamma: (c) => (c.schedule.kind === 'multistep' ? c.schedule.gamma : undefined),
+  pad: (c) => c.augmentation.pad,
+  flip: (c) => c.augmentation.flip,
+  seed: (c) => c.seed,
+  backend: (c) => c.backend,
+  workers: (c) => c.workers ?? 1,
+  recomputeUnits: (c) => c.recomputeUnits ?? false,
+  divergenceFactor: (c) => c.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR,
+  regulFreq: (c) => regularizerOf(c)?.probability ?? 0,
+  spectralMode: (c) => regularizerOf(c)?.mode,
+  spectralMethod: (c) => regularizerOf(c)?.method,
+  spectralCompat: (c) => regularizerOf(c)?.compat,
+  spectralTargets: (c) => regularizerOf(c)?.targets,
+  spectralScale: (c) => regularizerOf(c)?.scale,
+  spectralMax: (c) => regularizerOf(c)?.max,
+  spectralIterations: (c) => regularizerOf(c)?.iterations,
+  probeEvery: (c) => c.plugins.find((p) => p.name === 'probes')?.options.every,
+};
+const regularizerOf = (c: RunConfig) => c.plugins.find((p) => p.name === 'spectral-regularizer')?.options;
+const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
+
+/**
+ * The run's config for --resume, with the flags the user gave: a flag that contradicts the run
+ * is refused, naming it; --epochs larger than the run's extends it.
+ */
+function resumedConfig(run: RunConfig, options: TrainCommandOptions, given: ReadonlySet<string>): RunConfig {
+  const contradicting: string[] = [];
+  for (const key of given) {
+    const fromConfig = FLAG_IN_CONFIG[key as keyof TrainCommandOptions];
+    if (!fromConfig) continue;
+    const theirs = fromConfig(run);
+    const ours = options[key as keyof TrainCommandOptions];
+    if (JSON.stringify(ours) !== JSON.stringify(theirs)) contradicting.push(`${flagName(key)} ${JSON.stringify(ours)} (the run has ${theirs === undefined ? 'none' : JSON.stringify(theirs)})`);
+  }
+  if (given.has('epochs') && options.epochs < run.epochs) contradicting.push(`--epochs ${options.epochs} (the run has ${run.epochs}; a run's epochs can only be extended)`);
+  if (contradicting.length > 0) {
+    throw usageError(`--resume continues the run as configured, but ${contradicting.join('; ')}: drop these flags, or start a new run (another --out, or --force)`);
+  }
+  return given.has('epochs') ? { ...run, epochs: options.epochs } : run;
 }
 
 export function runConfigFromOptions(options: TrainCommandOptions, dataset: string): RunConfig {
@@ -93,6 +152,7 @@ export function runConfigFromOptions(options: TrainCommandOptions, dataset: stri
     backend: options.backend,
     workers: options.workers ?? 1,
     recomputeUnits: options.recomputeUnits ?? false,
+    divergenceFactor: options.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR,
     plugins: [
       ...regularizerPlugins(options, name.family),
       ...(options.probeEvery ? [{ name: 'probes', options: { every: options.probeEvery } }] : []),
@@ -130,23 +190,33 @@ function formatMetrics(m: EpochMetrics): string {
   );
 }
 
-/** Trains per the options; shared by `train` and `start`. Returns the history. */
-export async function runTraining(options: TrainCommandOptions, log: (line: string) => void = console.log): Promise<EpochMetrics[]> {
+/**
+ * Trains per the options; shared by `train`, `compare` and `start`. `given` names the flags the
+ * user set (under --resume each must agree with the run). Returns the history.
+ */
+export async function runTraining(options: TrainCommandOptions, log: (line: string) => void = console.log, given: ReadonlySet<string> = new Set()): Promise<EpochMetrics[]> {
   const out = options.out ?? `runs/${options.model}-${options.dataset}-seed${options.seed}`;
   prepareRunDirectory(out, options.resume ?? false, options.force ?? false);
   let config: RunConfig;
   if (options.resume) {
-    config = JSON.parse(await readFile(`${out}/config.json`, 'utf8')) as RunConfig;
+    config = resumedConfig(await readRunConfig(out), options, given);
   } else {
+    if (options.previousCheckpoint) throw usageError('--previous-checkpoint chooses the checkpoint to resume from: use it with --resume');
     config = runConfigFromOptions(options, options.dataset);
   }
-  const spec = buildNetworkSpec(config.network);
+  // Sizes that cannot be allocated are refused before any data is read.
+  const sizeProblem = trainingSizeProblem(buildNetworkSpec(config.network), config.batchSize);
+  if (sizeProblem) throw usageError(`${config.model} at batch ${config.batchSize} cannot be trained: ${sizeProblem}; use a smaller --batch or --width`);
   const active = await activateBackend(config.backend);
   const dataset: ImageDataset = await loadDataset(config.dataset, { dataDirectory: config.dataDirectory, log });
   const [h, w, c] = dataset.train.shape;
   if (h !== config.network.inputShape![0] || w !== config.network.inputShape![1] || c !== config.network.inputShape![2]) {
+    if (options.resume) throw usageError(`the run was trained on ${config.network.inputShape!.join('×')} images, but ${dataset.name} has ${dataset.train.shape.join('×')}`);
     config.network = { ...config.network, inputShape: dataset.train.shape };
   }
+  const trainCount = Math.min(dataset.train.count, config.limitTrain ?? Infinity);
+  if (trainCount < config.batchSize) throw usageError(`--batch ${config.batchSize} is larger than the training set (${trainCount} images): use --batch ${trainCount} or smaller`);
+  const spec = buildNetworkSpec(config.network);
   log(`model     ${spec.name} (${config.network.block}, n=${config.network.n}, width ${config.network.width}), ${countTrainableParameters(buildNetworkSpec(config.network)).toLocaleString('en-US')} parameters`);
   log(`data      ${dataset.name}: ${dataset.source}; train ${Math.min(dataset.train.count, config.limitTrain ?? Infinity)}, test ${Math.min(dataset.test.count, config.limitTest ?? Infinity)}`);
   log(`backend   ${config.backend}: ${active.device}`);
@@ -180,6 +250,8 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
     dataset,
     runDirectory: out,
     resume: options.resume,
+    previousCheckpoint: options.previousCheckpoint,
+    overwrite: options.force,
     plugins,
     signal: abort.signal,
     onNonFinite: options.onNonfinite ?? 'stop',
@@ -235,7 +307,8 @@ export function addTrainOptions(command: Command): Command {
     .option('--backend <name>', `backend plugin (${backendNames().join(', ')})`, 'wasm')
     .option('--out <dir>', 'run directory (default runs/<model>-<dataset>-seed<seed>)')
     .option('--seed <n>', 'seed of initialisation, data order and augmentation', parseNonNegativeInteger, 0)
-    .option('--resume', 'continue the run in --out from its last checkpoint')
+    .option('--resume', 'continue the run in --out from its last checkpoint (flags may only repeat its config; --epochs may extend it)')
+    .option('--previous-checkpoint', 'with --resume: continue from the checkpoint before the newest (when the newest does not verify)')
     .option('--force', 'start over in an --out that already holds a run')
     .option('--limit-train <n>', 'use only the first n training images', parsePositiveInteger)
     .option('--limit-test <n>', 'use only the first n test images', parsePositiveInteger)
@@ -251,13 +324,19 @@ export function addTrainOptions(command: Command): Command {
     .option('--recompute-units', "recompute each unit's inside in the backward pass (about 4× less activation memory, about 1.25× the step time)")
     .option('--workers <n>', 'worker threads for data-parallel steps on WASM (each an equal shard of the batch; batch norm per shard)', parsePositiveInteger)
     .option('--probe-every <k>', 'record per-unit gradient and forward norm ratios every k steps into probes.jsonl', parsePositiveInteger)
+    .option('--divergence-factor <k>', `stop when the loss exceeds k × the first step's loss, keeping the last good checkpoint (default ${DEFAULT_DIVERGENCE_FACTOR}; 0 = off)`, parseNonNegativeNumber)
     .addOption(new Option('--on-nonfinite <action>', 'a NaN or infinite loss or gradient: stop (keeping the last good checkpoint) or skip the update').choices(['stop', 'skip']).default('stop'));
+}
+
+/** The options the user set on the command line (not defaults). */
+export function givenOptions(command: Command): Set<string> {
+  return new Set(Object.keys(command.opts()).filter((key) => command.getOptionValueSource(key) === 'cli'));
 }
 
 export function addTrainCommand(program: Command): void {
   addTrainOptions(program.command('train').description('train a model; writes config.json, metrics.jsonl and checkpoint/ into the run directory')).action(
-    async (options: TrainCommandOptions) => {
-      await runTraining(options);
+    async (options: TrainCommandOptions, command: Command) => {
+      await runTraining(options, console.log, givenOptions(command));
     },
   );
 }

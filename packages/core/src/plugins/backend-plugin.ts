@@ -28,8 +28,18 @@ export interface ActiveBackend {
 export interface BackendPlugin {
   name: string;
   description: string;
+  /**
+   * Where another thread (a data-parallel worker) can load this plugin: a module URL and the
+   * name of the export that holds it. Plugins without one cannot be used by worker threads.
+   */
+  module?: BackendPluginModule;
   checkAvailability(): Promise<BackendAvailability>;
   activate(): Promise<ActiveBackend>;
+}
+
+export interface BackendPluginModule {
+  url: string;
+  exportName: string;
 }
 
 const backendPlugins = new Map<string, BackendPlugin>();

@@ -4,6 +4,23 @@ import type { NetworkParameters } from '../network/parameters.js';
 import type { NetworkSpec } from '../network/spec.js';
 import type { UnitTap } from '../network/forward.js';
 
+/**
+ * A record a plugin hands back to whoever runs the training loop: the trainer appends it as one
+ * line of `<stream>.jsonl` in the run directory (and truncates that file on resume, so records
+ * match the checkpoint); the browser page keeps it in memory. Plugins never write files.
+ */
+export interface PluginRecord {
+  /** One of the plugin's declared `records` streams. */
+  stream: string;
+  record: Record<string, unknown>;
+}
+
+/** What a hook may return: nothing, or records. */
+export type HookResult = void | PluginRecord[] | Promise<void | PluginRecord[]>;
+
+/** Stream names are file names: lower-case words with hyphens; `metrics` is the trainer's own. */
+export const RECORD_STREAM_PATTERN = /^[a-z][a-z0-9-]*$/;
+
 /** What every hook sees. */
 export interface TrainingContext {
   network: NetworkSpec;
@@ -11,8 +28,6 @@ export interface TrainingContext {
   /** Epoch (0-based) and global step (0-based) of the step being run. */
   epoch: number;
   step: number;
-  /** The run directory, when the trainer writes one. */
-  runDirectory?: string;
 }
 
 export interface GradientContext extends TrainingContext {
@@ -31,15 +46,17 @@ export interface EpochContext extends TrainingContext {
  */
 export interface TrainingPlugin {
   name: string;
+  /** The record streams the plugin's hooks return records in (e.g. ['probes']). */
+  records?: string[];
   beforeStep?(context: TrainingContext): void | Promise<void>;
   /**
    * A tap on the units' inputs for this step's forward pass (e.g. to capture gradients with
    * respect to x_l in the same backward pass as training), or undefined for none.
    */
   tapFor?(step: number): UnitTap | undefined;
-  afterGradients?(context: GradientContext): void | Promise<void>;
-  afterUpdate?(context: TrainingContext): void | Promise<void>;
-  onEpochEnd?(context: EpochContext): void | Promise<void>;
+  afterGradients?(context: GradientContext): HookResult;
+  afterUpdate?(context: TrainingContext): HookResult;
+  onEpochEnd?(context: EpochContext): HookResult;
   /** Serialisable state saved in checkpoints (e.g. a generator position) and restored on resume. */
   saveState?(): unknown;
   restoreState?(state: unknown): void;
@@ -69,4 +86,20 @@ export function createTrainingPlugin<Options>(name: string, options: Options): T
     throw usageError(`unknown training plugin '${name}': choose one of ${[...trainingPlugins.keys()].join(', ') || '(none registered)'}`);
   }
   return (factory as unknown as TrainingPluginFactory<Options>).create(options);
+}
+
+/** The streams of a set of plugins, checked: valid names, not `metrics`, no stream claimed twice. */
+export function recordStreamsOf(plugins: TrainingPlugin[]): string[] {
+  const owners = new Map<string, string>();
+  for (const plugin of plugins) {
+    for (const stream of plugin.records ?? []) {
+      if (!RECORD_STREAM_PATTERN.test(stream) || stream === 'metrics') {
+        throw new Error(`training plugin '${plugin.name}' declares the record stream '${stream}': use lower-case words with hyphens, other than 'metrics'`);
+      }
+      const owner = owners.get(stream);
+      if (owner) throw new Error(`training plugins '${owner}' and '${plugin.name}' both declare the record stream '${stream}'`);
+      owners.set(stream, plugin.name);
+    }
+  }
+  return [...owners.keys()];
 }

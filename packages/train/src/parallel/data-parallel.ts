@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { tf, usageError, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
+import { tf, usageError, type BackendPlugin, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
 import type { HostBatch } from '@procrustes/data';
 import type { ShardResult, WorkerMessage, WorkerReply } from './protocol.js';
 
@@ -11,6 +11,8 @@ export interface ParallelGradients {
   statistics: Map<string, tf.Tensor1D>;
   /** Each worker's live tensor count after the step, to check for leaks. */
   workerTensors: number[];
+  /** The tfjs backend each worker computed on. */
+  workerBackends: string[];
 }
 
 export interface DataParallelGradients {
@@ -59,17 +61,19 @@ export function ask(worker: Worker, message: WorkerMessage, transfer: ArrayBuffe
 }
 
 /**
- * Data-parallel gradients over worker threads, one WASM backend each (tfjs's WASM backend runs
- * one thread in Node). The batch is split into equal shards; the gradient of the batch mean is
+ * Data-parallel gradients over worker threads, each with its own engine on the run's backend
+ * (tfjs's WASM backend runs one thread in Node, so threads are how it uses more cores). The batch is split into equal shards; the gradient of the batch mean is
  * the size-weighted mean of the shards' gradients. Batch norm normalises each shard with its own
  * statistics (as data-parallel training does), and the running statistics are averaged.
  */
 export async function createDataParallelGradients(
   spec: NetworkSpec,
   workers: number,
-  options: { recomputeUnits?: boolean } = {},
+  options: { backend: BackendPlugin; recomputeUnits?: boolean },
 ): Promise<DataParallelGradients> {
   if (!Number.isInteger(workers) || workers < 2) throw usageError(`data-parallel training needs at least 2 workers, got ${workers}`);
+  const module = options.backend.module;
+  if (!module) throw usageError(`the backend plugin '${options.backend.name}' cannot run in worker threads (it names no module to load it from): train with --workers 1`);
   const script = new URL('./step-worker.js', import.meta.url);
   const pool = Array.from({ length: workers }, () => new Worker(script));
   // After a failure the other workers are stopped too: a live worker would keep the process running.
@@ -77,7 +81,7 @@ export async function createDataParallelGradients(
     await Promise.all(pool.map((w) => w.terminate()));
     throw error;
   };
-  await Promise.all(pool.map((w) => ask(w, { kind: 'init', network: spec.config, recomputeUnits: options.recomputeUnits }))).catch(stopAllOnFailure);
+  await Promise.all(pool.map((w) => ask(w, { kind: 'init', network: spec.config, backend: { name: options.backend.name, module }, recomputeUnits: options.recomputeUnits }))).catch(stopAllOnFailure);
   const trainable = spec.parameters.filter((p) => p.trainable);
   return {
     workers,
@@ -118,6 +122,7 @@ export async function createDataParallelGradients(
         gradients,
         statistics,
         workerTensors: results.map((r) => r.tensors),
+        workerBackends: results.map((r) => r.backend),
       };
     },
     async dispose() {

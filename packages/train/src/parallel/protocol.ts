@@ -1,4 +1,4 @@
-import type { NetworkConfig } from '@procrustes/core';
+import type { BackendPluginModule, NetworkConfig } from '@procrustes/core';
 
 export interface ShardRequest {
   /** Every parameter (trainable and running statistics) in spec order. */
@@ -19,7 +19,10 @@ export interface ShardResult {
   statistics: Float32Array[];
   /** The worker's live tensor count after the step (flat from step to step). */
   tensors: number;
+  /** The tfjs backend the worker computed on. */
+  backend: string;
 }
 
-export type WorkerMessage = { kind: 'init'; network: NetworkConfig; recomputeUnits?: boolean } | { kind: 'step'; request: ShardRequest };
+/** The worker loads the run's backend plugin from its module and activates it by name, through the registry. */
+export type WorkerMessage = { kind: 'init'; network: NetworkConfig; backend: { name: string; module: BackendPluginModule }; recomputeUnits?: boolean } | { kind: 'step'; request: ShardRequest };
 export type WorkerReply = { kind: 'ready' } | { kind: 'result'; result: ShardResult } | { kind: 'error'; message: string };
