@@ -20,7 +20,14 @@ describe('compare', () => {
     const spec = buildNetworkSpec({ ...parseModelName('resnet-8'), inputShape: [28, 28, 1] });
     const kinds = spec.units.map((u) => u.kind);
     const probes = [probe(0, [9, 9, 9], kinds), probe(1, [Math.E, Math.exp(2), Math.exp(-4)], kinds)];
-    const row = summarizeRun(spec, probes, [{ epoch: 2, learningRate: 0.1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.6, seconds: 3, imagesPerSecond: 1 }], 'r', 'resnet', 8);
+    const row = summarizeRun(
+      spec,
+      probes,
+      [{ epoch: 2, learningRate: 0.1, trainLoss: 1, trainAccuracy: 0.5, testLoss: 1, testAccuracy: 0.6, seconds: 3, imagesPerSecond: 1 }],
+      'r',
+      'resnet',
+      8,
+    );
     expect(row.residualLogRatio).toBeCloseTo(1, 10);
     expect(row.transitionLogRatio).toBeCloseTo(3, 10);
     expect(row.delta).toBe(1.5);

@@ -4,7 +4,25 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { procrustes } from './run-built-cli.js';
 
-const small = ['--model', 'resnet-8', '--width', '8', '--dataset', 'fashion-mnist-subset', '--limit-train', '512', '--limit-test', '128', '--batch', '64', '--epochs', '3', '--quiet', '--seed', '4'];
+const small = [
+  '--model',
+  'resnet-8',
+  '--width',
+  '8',
+  '--dataset',
+  'fashion-mnist-subset',
+  '--limit-train',
+  '512',
+  '--limit-test',
+  '128',
+  '--batch',
+  '64',
+  '--epochs',
+  '3',
+  '--quiet',
+  '--seed',
+  '4',
+];
 
 describe('data-parallel training over worker threads', () => {
   it('follows the single-threaded loss curve within noise, and resumes', () => {
@@ -14,10 +32,17 @@ describe('data-parallel training over worker threads', () => {
       const out = join(root, `w${workers}`);
       const run = procrustes('train', ...small, '--workers', workers, '--out', out);
       expect(run.code, run.stderr).toBe(0);
-      curves.push(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).trainLoss));
+      curves.push(
+        readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l).trainLoss),
+      );
     }
     // Batch norm normalises each half batch on its own, so the curves differ slightly.
-    curves[1].forEach((loss, epoch) => expect(Math.abs(loss - curves[0][epoch]), `epoch ${epoch + 1}: ${curves[1]} vs ${curves[0]}`).toBeLessThan(0.15));
+    curves[1].forEach((loss, epoch) => {
+      expect(Math.abs(loss - curves[0][epoch]), `epoch ${epoch + 1}: ${curves[1]} vs ${curves[0]}`).toBeLessThan(0.15);
+    });
     expect(curves[1][2]).toBeLessThan(curves[1][0]);
     const resumed = procrustes('train', '--out', join(root, 'w2'), '--resume', '--quiet');
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -72,7 +97,12 @@ describe('data-parallel workers', () => {
     const { buildNetworkSpec } = await import('@procrustes/core');
     const { createDataParallelGradients } = await import('@procrustes/train');
     const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
-    const plugin = { name: 'inline', description: '', checkAvailability: async () => ({ available: true }), activate: async () => ({ plugin: 'inline', tfjsBackend: 'cpu', device: '', usingGpu: false }) };
+    const plugin = {
+      name: 'inline',
+      description: '',
+      checkAvailability: async () => ({ available: true }),
+      activate: async () => ({ plugin: 'inline', tfjsBackend: 'cpu', device: '', usingGpu: false }),
+    };
     await expect(createDataParallelGradients(spec, 2, { backend: plugin })).rejects.toThrow(/'inline' cannot run in worker threads .* --workers 1/);
   });
 });

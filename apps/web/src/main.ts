@@ -10,7 +10,11 @@ const buttons = { start: $<HTMLButtonElement>('start'), pause: $<HTMLButtonEleme
 const heatmap = echarts.init($('heatmap'), undefined, { renderer: 'svg' });
 const ratioChart = echarts.init($('ratios'), undefined, { renderer: 'svg' });
 const lossChart = echarts.init($('loss'), undefined, { renderer: 'svg' });
-window.addEventListener('resize', () => [heatmap, ratioChart, lossChart].forEach((c) => c.resize()));
+window.addEventListener('resize', () =>
+  [heatmap, ratioChart, lossChart].forEach((c) => {
+    c.resize();
+  }),
+);
 
 let units: UnitInfo[] = [];
 let cells: Array<[number, number, number]> = [];
@@ -131,7 +135,9 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'step':
       steps.push(message.step);
       losses.push(message.loss);
-      message.ratios.forEach((r, unit) => cells.push([steps.length - 1, unit, Math.log2(r)]));
+      message.ratios.forEach((r, unit) => {
+        cells.push([steps.length - 1, unit, Math.log2(r)]);
+      });
       draw();
       setStatus(`step ${message.step + 1}, epoch ${message.epoch + 1}: loss ${message.loss.toFixed(4)}`);
       break;

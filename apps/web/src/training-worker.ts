@@ -30,20 +30,22 @@ const post = (message: FromWorker, transfer: Transferable[] = []) => (self as un
 const BATCH = 32;
 const LEARNING_RATE = 0.05;
 const UPDATE = { momentum: 0.9, weightDecay: 1e-4 };
-let session: {
-  spec: NetworkSpec;
-  parameters: NetworkParameters;
-  optimizer: SgdState;
-  /** The probes on every step, and the regularizer: the CLI's plugins, whose records the page keeps. */
-  plugins: TrainingPlugin[];
-  train: ImageSet;
-  test: ImageSet;
-  statistics: ChannelStatistics;
-  step: number;
-  epoch: number;
-  probes: string[];
-  metrics: string[];
-} | undefined;
+let session:
+  | {
+      spec: NetworkSpec;
+      parameters: NetworkParameters;
+      optimizer: SgdState;
+      /** The probes on every step, and the regularizer: the CLI's plugins, whose records the page keeps. */
+      plugins: TrainingPlugin[];
+      train: ImageSet;
+      test: ImageSet;
+      statistics: ChannelStatistics;
+      step: number;
+      epoch: number;
+      probes: string[];
+      metrics: string[];
+    }
+  | undefined;
 let running = false;
 let generation = 0;
 
@@ -172,10 +174,18 @@ async function exportRun(): Promise<void> {
   post({
     kind: 'exported',
     files: [
-      { name: 'config.json', type: 'application/json', data: JSON.stringify({ model: session.spec.name, network: session.spec.config, dataset: 'fashion-mnist-subset', batchSize: BATCH, learningRate: LEARNING_RATE, ...UPDATE, source: 'apps/web' }, null, 2) },
+      {
+        name: 'config.json',
+        type: 'application/json',
+        data: JSON.stringify(
+          { model: session.spec.name, network: session.spec.config, dataset: 'fashion-mnist-subset', batchSize: BATCH, learningRate: LEARNING_RATE, ...UPDATE, source: 'apps/web' },
+          null,
+          2,
+        ),
+      },
       { name: 'model.json', type: 'application/json', data: JSON.stringify(modelJson, null, 1) },
       { name: 'weights.bin', type: 'application/octet-stream', data: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) as ArrayBuffer },
-      { name: 'probes.jsonl', type: 'application/x-ndjson', data: session.probes.join('\n') + '\n' },
+      { name: 'probes.jsonl', type: 'application/x-ndjson', data: `${session.probes.join('\n')}\n` },
       { name: 'metrics.jsonl', type: 'application/x-ndjson', data: session.metrics.join('\n') + (session.metrics.length ? '\n' : '') },
     ],
   });

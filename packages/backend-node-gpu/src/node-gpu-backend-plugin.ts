@@ -10,8 +10,7 @@ const INSTALL_FIX =
   `npm install ${PACKAGE}@4.22.0 (its install script downloads libtensorflow 2.9.1 built for CUDA 11.2 and cuDNN 8.1; ` +
   `with pnpm ≥ 10 list it under onlyBuiltDependencies so the script may run), on Linux x64 with Node.js 20 ` +
   `(there is no prebuilt addon for Node.js 22)`;
-const CUDA_FIX =
-  'install the CUDA 11.2 runtime and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8) and put their directory on LD_LIBRARY_PATH';
+const CUDA_FIX = 'install the CUDA 11.2 runtime and cuDNN 8.1 (libcudart.so.11.0, libcudnn.so.8) and put their directory on LD_LIBRARY_PATH';
 
 /** Where the plugin finds things; replaceable so its decisions can be tested without a GPU. */
 export interface NodeGpuEnvironment {

@@ -37,7 +37,12 @@ describe("WASM batch-norm kernels against core's composition on the CPU backend"
   });
 
   // 9 and 6 channels leave a scalar tail after the 4-wide vectors; 3×20×20 positions span several 256-position blocks.
-  for (const shape of [[2, 5, 5, 8], [3, 20, 20, 16], [2, 7, 3, 9], [4, 3, 3, 6]] as Array<[number, number, number, number]>) {
+  for (const shape of [
+    [2, 5, 5, 8],
+    [3, 20, 20, 16],
+    [2, 7, 3, 9],
+    [4, 3, 3, 6],
+  ] as Array<[number, number, number, number]>) {
     for (const relu of [false, true]) {
       it(`[${shape}] ${relu ? 'with' : 'without'} ReLU: output, running statistics and gradients agree; nothing leaks`, async () => {
         await activateBackend('cpu');

@@ -43,7 +43,22 @@ function batchNormTrainingGrad(args: { inputs: Inputs; attrs: BatchNormTrainingA
   const dbeta = heap.makeOutput([channels], 'float32');
   const scratch = heap.makeOutput([4 * channels], 'float32');
   const at = (t: TensorInfo) => heap.getMemoryOffset(t.dataId);
-  native.batchNormBackward(at(x), at(y), at(dy), at(mean), at(variance), at(gamma), at(dx), at(dgamma), at(dbeta), at(scratch), positions, channels, args.attrs.epsilon, args.attrs.relu ? 1 : 0);
+  native.batchNormBackward(
+    at(x),
+    at(y),
+    at(dy),
+    at(mean),
+    at(variance),
+    at(gamma),
+    at(dx),
+    at(dgamma),
+    at(dbeta),
+    at(scratch),
+    positions,
+    channels,
+    args.attrs.epsilon,
+    args.attrs.relu ? 1 : 0,
+  );
   heap.disposeData(scratch.dataId);
   return [dx, dgamma, dbeta];
 }

@@ -1,9 +1,4 @@
-import {
-  type Conv2DBackpropInputAttrs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './kernel-calls.js';
 
 /**
@@ -13,11 +8,7 @@ import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './
  * Stride 1: dX = conv(dY, flip(W) with in/out channels swapped), padded so that the output is
  * exactly the input's size. Strides > 1: see stridedInputGradient.
  */
-export function conv2dBackpropInput(args: {
-  inputs: { dy: TensorInfo; filter: TensorInfo };
-  attrs: Conv2DBackpropInputAttrs;
-  backend: KernelBackend;
-}): TensorInfo {
+export function conv2dBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; attrs: Conv2DBackpropInputAttrs; backend: KernelBackend }): TensorInfo {
   const { inputs, attrs, backend } = args;
   const { dy, filter } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
@@ -44,15 +35,15 @@ export function conv2dBackpropInput(args: {
   // a negative side is cropped first.
   let cropped = upsampled;
   if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
-    cropped = callKernel(backend, 'Slice', { x: upsampled }, {
-      begin: [0, Math.max(0, -padTop), Math.max(0, -padLeft), 0],
-      size: [
-        batchSize,
-        upHeight - Math.max(0, -padTop) - Math.max(0, -padBottom),
-        upWidth - Math.max(0, -padLeft) - Math.max(0, -padRight),
-        outChannels,
-      ],
-    });
+    cropped = callKernel(
+      backend,
+      'Slice',
+      { x: upsampled },
+      {
+        begin: [0, Math.max(0, -padTop), Math.max(0, -padLeft), 0],
+        size: [batchSize, upHeight - Math.max(0, -padTop) - Math.max(0, -padBottom), upWidth - Math.max(0, -padLeft) - Math.max(0, -padRight), outChannels],
+      },
+    );
     if (upsampled !== dy) release(backend, upsampled);
   }
   const padding: [[number, number], [number, number], [number, number], [number, number]] = [
@@ -65,13 +56,18 @@ export function conv2dBackpropInput(args: {
   const flipped = callKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const swapped = callKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
   release(backend, flipped);
-  const result = callKernel(backend, 'Conv2D', { x: cropped, filter: swapped }, {
-    strides: [1, 1],
-    pad: padding,
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-    dimRoundingMode: undefined as never,
-  });
+  const result = callKernel(
+    backend,
+    'Conv2D',
+    { x: cropped, filter: swapped },
+    {
+      strides: [1, 1],
+      pad: padding,
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      dimRoundingMode: undefined as never,
+    },
+  );
   release(backend, swapped);
   if (cropped !== dy) release(backend, cropped);
   if (result.shape[1] !== inHeight || result.shape[2] !== inWidth || result.shape[3] !== inChannels) {
@@ -119,15 +115,11 @@ function phaseTaps(filterSize: number, stride: number, padBefore: number): { low
  * output channels are the phases (sub-filters gathered into one filter), then a block transpose
  * interleaves them.
  */
-function stridedInputGradient(
-  backend: KernelBackend & ReadableBackend,
-  dy: TensorInfo,
-  filter: TensorInfo,
-  info: ReturnType<typeof nhwcConvolutionInfo>,
-): TensorInfo {
+function stridedInputGradient(backend: KernelBackend & ReadableBackend, dy: TensorInfo, filter: TensorInfo, info: ReturnType<typeof nhwcConvolutionInfo>): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
-  if (strideHeight !== strideWidth) throw new Error(`Conv2DBackpropInput on WASM: strides ${strideHeight}×${strideWidth} are not supported (equal strides only); use equal strides or the cpu backend`);
+  if (strideHeight !== strideWidth)
+    throw new Error(`Conv2DBackpropInput on WASM: strides ${strideHeight}×${strideWidth} are not supported (equal strides only); use equal strides or the cpu backend`);
   const stride = strideHeight;
   const rows = phaseTaps(filterHeight, stride, info.padInfo.top);
   const columns = phaseTaps(filterWidth, stride, info.padInfo.left);
@@ -158,26 +150,38 @@ function stridedInputGradient(
   // dy's rows low … low + A − 1 + size − 1 feed the A = ⌈in/s⌉ phase rows; outside dy they are zeros.
   const phaseHeight = Math.ceil(inHeight / stride);
   const phaseWidth = Math.ceil(inWidth / stride);
-  const padding = (low: number, size: number, phaseSize: number, available: number): [number, number] => [
-    -low,
-    phaseSize - 1 + low + size - 1 - (available - 1),
-  ];
+  const padding = (low: number, size: number, phaseSize: number, available: number): [number, number] => [-low, phaseSize - 1 + low + size - 1 - (available - 1)];
   const [top, bottom] = padding(rows.low, rows.size, phaseHeight, outHeight);
   const [left, right] = padding(columns.low, columns.size, phaseWidth, outWidth);
   let source = dy;
   if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    source = callKernel(backend, 'Slice', { x: dy }, {
-      begin: [0, Math.max(0, -top), Math.max(0, -left), 0],
-      size: [batchSize, outHeight - Math.max(0, -top) - Math.max(0, -bottom), outWidth - Math.max(0, -left) - Math.max(0, -right), outChannels],
-    });
+    source = callKernel(
+      backend,
+      'Slice',
+      { x: dy },
+      {
+        begin: [0, Math.max(0, -top), Math.max(0, -left), 0],
+        size: [batchSize, outHeight - Math.max(0, -top) - Math.max(0, -bottom), outWidth - Math.max(0, -left) - Math.max(0, -right), outChannels],
+      },
+    );
   }
-  const phased = callKernel(backend, 'Conv2D', { x: source, filter: phaseFilter }, {
-    strides: [1, 1],
-    pad: [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]],
-    dataFormat: 'NHWC',
-    dilations: [1, 1],
-    dimRoundingMode: undefined as never,
-  });
+  const phased = callKernel(
+    backend,
+    'Conv2D',
+    { x: source, filter: phaseFilter },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [Math.max(0, top), Math.max(0, bottom)],
+        [Math.max(0, left), Math.max(0, right)],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      dimRoundingMode: undefined as never,
+    },
+  );
   release(backend, phaseFilter);
   if (source !== dy) release(backend, source);
   // Interleave the phases: [N·A, B, s, s·cin] → [N·A, s, B, s·cin] is [N, s·A, s·B, cin]. (tfjs's

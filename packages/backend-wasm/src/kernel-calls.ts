@@ -9,12 +9,7 @@ export interface KernelBackend {
  * Runs another kernel of the WASM backend directly (no engine, no tape), as tfjs's own
  * composite kernels do. The result is owned by the caller.
  */
-export function callKernel(
-  backend: KernelBackend,
-  kernelName: string,
-  inputs: Record<string, TensorInfo> | TensorInfo[],
-  attrs: NamedAttrMap = {},
-): TensorInfo {
+export function callKernel(backend: KernelBackend, kernelName: string, inputs: Record<string, TensorInfo> | TensorInfo[], attrs: NamedAttrMap = {}): TensorInfo {
   const kernel = getKernel(kernelName, 'wasm');
   if (!kernel) throw new Error(`the WASM backend has no '${kernelName}' kernel`);
   return kernel.kernelFunc({ inputs: inputs as never, attrs, backend: backend as never }) as TensorInfo;

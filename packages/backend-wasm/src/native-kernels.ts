@@ -11,10 +11,19 @@ export interface HeapBackend {
 
 /** Byte offsets into the backend's memory, then the geometry of an NHWC convolution. */
 type Geometry = [
-  batch: number, height: number, width: number, inChannels: number,
-  outHeight: number, outWidth: number, outChannels: number,
-  filterHeight: number, filterWidth: number, strideHeight: number, strideWidth: number,
-  top: number, left: number,
+  batch: number,
+  height: number,
+  width: number,
+  inChannels: number,
+  outHeight: number,
+  outWidth: number,
+  outChannels: number,
+  filterHeight: number,
+  filterWidth: number,
+  strideHeight: number,
+  strideWidth: number,
+  top: number,
+  left: number,
 ];
 
 /** The exports of kernels/*.c. */
@@ -22,9 +31,36 @@ export interface NativeKernels {
   /** kernels/filter-gradient.c: dW from x and dy; needs inChannels and outChannels divisible by 4. */
   filterGradient(x: number, dy: number, dw: number, ...geometry: Geometry): void;
   /** kernels/batch-norm.c; scratch: 2c floats. */
-  batchNormForward(x: number, gamma: number, beta: number, y: number, mean: number, variance: number, scratch: number, positions: number, channels: number, epsilon: number, relu: number): void;
+  batchNormForward(
+    x: number,
+    gamma: number,
+    beta: number,
+    y: number,
+    mean: number,
+    variance: number,
+    scratch: number,
+    positions: number,
+    channels: number,
+    epsilon: number,
+    relu: number,
+  ): void;
   /** kernels/batch-norm.c; scratch: 4c floats. */
-  batchNormBackward(x: number, y: number, dy: number, mean: number, variance: number, gamma: number, dx: number, dgamma: number, dbeta: number, scratch: number, positions: number, channels: number, epsilon: number, relu: number): void;
+  batchNormBackward(
+    x: number,
+    y: number,
+    dy: number,
+    mean: number,
+    variance: number,
+    gamma: number,
+    dx: number,
+    dgamma: number,
+    dbeta: number,
+    scratch: number,
+    positions: number,
+    channels: number,
+    epsilon: number,
+    relu: number,
+  ): void;
 }
 
 let enabled = true;

@@ -40,9 +40,7 @@ describe('one SGD step of resnet-20 and procresnet-22 (batch 8, 28×28×1): WASM
       const actual = await sgdStep(network, 8);
       expect(tf.memory().numTensors).toBe(before);
 
-      expect(Object.keys(expected).filter((k) => k.startsWith('gradient/')).length).toBe(
-        network.parameters.filter((p) => p.trainable).length,
-      );
+      expect(Object.keys(expected).filter((k) => k.startsWith('gradient/')).length).toBe(network.parameters.filter((p) => p.trainable).length);
       const forward = worst(actual, expected, (k) => k === 'loss' || k.startsWith('statistics/'));
       expect(forward.error, forward.name).toBeLessThan(1e-4);
       const head = worst(actual, expected, (k) => k.startsWith('gradient/head/fc/'));
@@ -51,7 +49,9 @@ describe('one SGD step of resnet-20 and procresnet-22 (batch 8, 28×28×1): WASM
       expect(all.error, all.name).toBeLessThan(1e-1);
       const updated = worst(actual, expected, (k) => k.startsWith('updated/'));
       expect(updated.error, updated.name).toBeLessThan(1e-2);
-      console.log(`${model}: forward ${forward.error.toExponential(1)}, head gradients ${head.error.toExponential(1)}, worst gradient ${all.name} ${all.error.toExponential(1)}, updated weights ${updated.error.toExponential(1)}`);
+      console.log(
+        `${model}: forward ${forward.error.toExponential(1)}, head gradients ${head.error.toExponential(1)}, worst gradient ${all.name} ${all.error.toExponential(1)}, updated weights ${updated.error.toExponential(1)}`,
+      );
     }, 300_000);
   }
 });

@@ -16,7 +16,16 @@ interface Case {
 
 const cases: Case[] = [];
 for (const stride of [1, 2]) {
-  for (const pad of ['same', 'valid', [[0, 0], [1, 1], [1, 1], [0, 0]]] as Padding[]) {
+  for (const pad of [
+    'same',
+    'valid',
+    [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  ] as Padding[]) {
     for (const input of [
       [2, 7, 7, 3],
       [3, 8, 6, 4],
@@ -32,7 +41,16 @@ cases.push({ input: [2, 8, 8, 6], filter: [1, 1, 6, 2], stride: 2, pad: 'same' }
 // Channel counts divisible by 4 take the hand-written filter-gradient kernel (blocks of 16 and 4
 // output channels), for every stride and padding.
 for (const stride of [1, 2]) {
-  for (const pad of ['same', 'valid', [[0, 0], [2, 1], [0, 2], [0, 0]]] as Padding[]) {
+  for (const pad of [
+    'same',
+    'valid',
+    [
+      [0, 0],
+      [2, 1],
+      [0, 2],
+      [0, 0],
+    ],
+  ] as Padding[]) {
     cases.push({ input: [2, 7, 7, 4], filter: [3, 3, 4, 8], stride, pad });
     cases.push({ input: [2, 8, 9, 8], filter: [3, 2, 8, 20], stride, pad });
   }
@@ -44,8 +62,20 @@ const label = (c: Case) => `input [${c.input}] filter [${c.filter}] stride ${c.s
 
 /** The kernels' outputs and the full conv2d gradients, read back to the host. */
 async function compute(c: Case): Promise<Record<string, Float32Array>> {
-  const x = tf.tensor4d(randomValues(c.input.reduce((a, b) => a * b), 1), c.input);
-  const w = tf.tensor4d(randomValues(c.filter.reduce((a, b) => a * b), 2), c.filter);
+  const x = tf.tensor4d(
+    randomValues(
+      c.input.reduce((a, b) => a * b),
+      1,
+    ),
+    c.input,
+  );
+  const w = tf.tensor4d(
+    randomValues(
+      c.filter.reduce((a, b) => a * b),
+      2,
+    ),
+    c.filter,
+  );
   const y = tf.conv2d(x, w, c.stride, c.pad);
   const dy = tf.tensor4d(randomValues(y.size, 3), y.shape as [number, number, number, number]);
   const attrs = { strides: [c.stride, c.stride], pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };

@@ -1,12 +1,4 @@
-import {
-  createParameters,
-  disposeLossAndGradients,
-  disposeParameters,
-  lossAndGradients,
-  tf,
-  unitForward,
-  type NetworkSpec,
-} from '@procrustes/core';
+import { createParameters, disposeLossAndGradients, disposeParameters, lossAndGradients, tf, unitForward, type NetworkSpec } from '@procrustes/core';
 import type { NamedValues } from './compare.js';
 import { parameterValues, randomLabels, randomValues, type UnitCase } from './fixtures.js';
 
@@ -38,14 +30,18 @@ export async function unitForwardAndGradients(unitCase: UnitCase, batch = 3): Pr
     let output: tf.Tensor | undefined;
     const gradients = tf.grads((input: tf.Tensor, ...weights: tf.Tensor[]) => {
       const bound = { ...parameters };
-      trainable.forEach((p, i) => (bound[p.name] = weights[i]));
+      trainable.forEach((p, i) => {
+        bound[p.name] = weights[i];
+      });
       const { y, statistics } = unitForward(unit, bound, input as tf.Tensor4D, { training: true });
       output = tf.keep(y);
       for (const s of statistics.values()) s.dispose();
       return tf.sum(tf.mul(y, projection));
     })([x, ...trainable.map((p) => parameters[p.name])]);
     const named: Record<string, tf.Tensor> = { output: output!, 'gradient/input': gradients[0] };
-    trainable.forEach((p, i) => (named[`gradient/${p.name}`] = gradients[i + 1]));
+    trainable.forEach((p, i) => {
+      named[`gradient/${p.name}`] = gradients[i + 1];
+    });
     return named;
   });
   const host = await toHost(result);

@@ -19,11 +19,7 @@ export interface ConformanceOptions {
 }
 
 /** Runs `compute` on the reference backend and on the backend under test, and compares. */
-async function compareBackends(
-  options: ConformanceOptions,
-  what: string,
-  compute: () => Promise<NamedValues>,
-): Promise<void> {
+async function compareBackends(options: ConformanceOptions, what: string, compute: () => Promise<NamedValues>): Promise<void> {
   await activateBackend(options.reference.name);
   const expected = await compute();
   await activateBackend(options.backend.name);
@@ -40,14 +36,12 @@ async function assertNoLeaks(options: ConformanceOptions, what: string, compute:
   const after = tf.memory();
   if (after.numTensors !== before.numTensors || after.numDataBuffers !== before.numDataBuffers) {
     throw new Error(
-      `${what} leaks on '${options.backend.name}': tensors ${before.numTensors} → ${after.numTensors}, ` +
-        `data buffers ${before.numDataBuffers} → ${after.numDataBuffers}`,
+      `${what} leaks on '${options.backend.name}': tensors ${before.numTensors} → ${after.numTensors}, ` + `data buffers ${before.numDataBuffers} → ${after.numDataBuffers}`,
     );
   }
 }
 
-const smallNetwork = (family: Family): NetworkSpec =>
-  buildNetworkSpec({ family, block: 'basic', n: 1, width: 4, inputShape: [8, 8, 3], classes: 5 });
+const smallNetwork = (family: Family): NetworkSpec => buildNetworkSpec({ family, block: 'basic', n: 1, width: 4, inputShape: [8, 8, 3], classes: 5 });
 
 /** Every check of the kit, for a test runner to wrap (each is independent). */
 export function backendConformanceChecks(options: ConformanceOptions): ConformanceCheck[] {

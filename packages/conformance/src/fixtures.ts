@@ -7,8 +7,7 @@ export interface UnitCase {
   unit: UnitSpec;
 }
 
-const small = (config: Pick<NetworkConfig, 'family' | 'block'>): NetworkSpec =>
-  buildNetworkSpec({ ...config, n: 2, width: 4, inputShape: [8, 8, 3], classes: 10 });
+const small = (config: Pick<NetworkConfig, 'family' | 'block'>): NetworkSpec => buildNetworkSpec({ ...config, n: 2, width: 4, inputShape: [8, 8, 3], classes: 10 });
 
 /** One case per unit kind: identity and projection residual units of both blocks, plain units, a transition. */
 export function unitCases(): UnitCase[] {

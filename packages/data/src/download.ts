@@ -15,11 +15,7 @@ export function sha256(bytes: Uint8Array): string {
  * attempt (HTTP Range), verifies the SHA-256 of its decompressed content, and only then renames
  * it into place: a partial or corrupt download is never used.
  */
-export async function downloadDatasetFile(
-  file: DatasetFile,
-  directory: string,
-  fetchImpl: typeof fetch = fetch,
-): Promise<string> {
+export async function downloadDatasetFile(file: DatasetFile, directory: string, fetchImpl: typeof fetch = fetch): Promise<string> {
   if (!file.url || !file.sha256) throw usageError(`${file.name} has no verified download location`);
   await mkdir(directory, { recursive: true });
   const target = join(directory, `${file.name}.gz`);

@@ -11,8 +11,7 @@ import { imageSetFromIdx } from './idx-dataset.js';
 export function readEmbeddedDataset(): ImageDataset {
   const base = new URL('../assets/fashion-mnist-subset/', import.meta.url);
   const read = (name: string) => new Uint8Array(readFileSync(fileURLToPath(new URL(name, base))));
-  const split = (images: string, labels: string) =>
-    imageSetFromIdx(read(images), read(labels), { images: `embedded ${images}`, labels: `embedded ${labels}` }, 10);
+  const split = (images: string, labels: string) => imageSetFromIdx(read(images), read(labels), { images: `embedded ${images}`, labels: `embedded ${labels}` }, 10);
   return {
     name: EMBEDDED_DATASET,
     classes: 10,

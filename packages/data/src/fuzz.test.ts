@@ -40,7 +40,10 @@ function expectValidOrClearError(read: () => { count: number; images: Uint8Array
 }
 
 describe(`reader fuzzing (${CASES} cases per format, seeded)`, () => {
-  const images = idxBytes([4, 5, 5], Uint8Array.from({ length: 100 }, (_, i) => i));
+  const images = idxBytes(
+    [4, 5, 5],
+    Uint8Array.from({ length: 100 }, (_, i) => i),
+  );
   const labels = idxBytes([4], Uint8Array.from([1, 2, 3, 9]));
   const sources = { images: 'images', labels: 'labels' };
 
@@ -54,9 +57,7 @@ describe(`reader fuzzing (${CASES} cases per format, seeded)`, () => {
       const m = mutate(gzipped ? gzip(original) : original, state);
       state = m.state;
       const read = () =>
-        target === 'images'
-          ? imageSetFromIdx(m.bytes, gzipped ? gzip(labels) : labels, sources, 10)
-          : imageSetFromIdx(gzipped ? gzip(images) : images, m.bytes, sources, 10);
+        target === 'images' ? imageSetFromIdx(m.bytes, gzipped ? gzip(labels) : labels, sources, 10) : imageSetFromIdx(gzipped ? gzip(images) : images, m.bytes, sources, 10);
       outcomes[expectValidOrClearError(read, 10)]++;
     }
     expect(outcomes.error).toBeGreaterThan(0);

@@ -4,12 +4,7 @@ import { maybeGunzip } from './gzip.js';
 import { parseIdx } from './idx.js';
 
 /** Pairs an IDX image file and an IDX label file into an image set, checking counts and label range. */
-export function imageSetFromIdx(
-  imageBytes: Uint8Array,
-  labelBytes: Uint8Array,
-  sources: { images: string; labels: string },
-  classes: number,
-): ImageSet {
+export function imageSetFromIdx(imageBytes: Uint8Array, labelBytes: Uint8Array, sources: { images: string; labels: string }, classes: number): ImageSet {
   const images = parseIdx(maybeGunzip(imageBytes, sources.images), sources.images, 3);
   const labels = parseIdx(maybeGunzip(labelBytes, sources.labels), sources.labels, 1);
   const [count, height, width] = images.dimensions;

@@ -3,13 +3,19 @@ import { imageSetFromIdx } from './idx-dataset.js';
 import { parseIdx } from './idx.js';
 import { gzip, idxBytes } from './test-files.js';
 
-const images = idxBytes([3, 2, 2], Uint8Array.from({ length: 12 }, (_, i) => i));
+const images = idxBytes(
+  [3, 2, 2],
+  Uint8Array.from({ length: 12 }, (_, i) => i),
+);
 const labels = idxBytes([3], Uint8Array.from([0, 9, 4]));
 const sources = { images: 'images.idx', labels: 'labels.idx' };
 
 describe('IDX reader', () => {
   it('reads raw and gzipped files', () => {
-    for (const [i, l] of [[images, labels], [gzip(images), gzip(labels)]]) {
+    for (const [i, l] of [
+      [images, labels],
+      [gzip(images), gzip(labels)],
+    ]) {
       const set = imageSetFromIdx(i, l, sources, 10);
       expect(set.count).toBe(3);
       expect(set.shape).toEqual([2, 2, 1]);

@@ -14,7 +14,10 @@ function writeIdxDataset(directory: string, count: number, gzipped: boolean): vo
   mkdirSync(directory, { recursive: true });
   const files: Record<string, Uint8Array> = {
     'train-images-idx3-ubyte': idxBytes([count, 28, 28], new Uint8Array(count * 784).fill(7)),
-    'train-labels-idx1-ubyte': idxBytes([count], Uint8Array.from({ length: count }, (_, i) => i % 10)),
+    'train-labels-idx1-ubyte': idxBytes(
+      [count],
+      Uint8Array.from({ length: count }, (_, i) => i % 10),
+    ),
     't10k-images-idx3-ubyte': idxBytes([2, 28, 28], new Uint8Array(2 * 784)),
     't10k-labels-idx1-ubyte': idxBytes([2], Uint8Array.from([1, 2])),
   };
@@ -57,7 +60,9 @@ describe('loadDataset', () => {
   it('a named dataset found nowhere is an error listing where it looked and how to get it, never the embedded subset in its place', async () => {
     const missing = loadDataset('fashion-mnist', { ...nowhere, cacheDirectory: join(root, 'none'), systemDirectories: [join(root, 'nosystem')] });
     await expect(missing).rejects.toThrow(`fashion-mnist was not found (looked in ${join(root, 'none')}, ${join(root, 'nosystem')}; downloads off)`);
-    await expect(loadDataset('fashion-mnist', { ...nowhere, cacheDirectory: join(root, 'none') })).rejects.toThrow(/apt-get install dataset-fashion-mnist.*--dataset fashion-mnist-subset/);
+    await expect(loadDataset('fashion-mnist', { ...nowhere, cacheDirectory: join(root, 'none') })).rejects.toThrow(
+      /apt-get install dataset-fashion-mnist.*--dataset fashion-mnist-subset/,
+    );
     const subset = await loadDataset('fashion-mnist-subset');
     expect(subset.source).toMatch(/embedded/);
     expect([subset.train.count, subset.test.count]).toEqual([5000, 1000]);
@@ -107,7 +112,10 @@ describe('loadDataset', () => {
       for (const f of [...descriptor.trainFiles, ...descriptor.testFiles]) {
         f.sha256 = sha256(gunzipSync(readFileSync(join(served, `${f.name}.gz`))));
       }
-      restore = () => [...descriptor.trainFiles, ...descriptor.testFiles].forEach((f, i) => Object.assign(f, originals[i]));
+      restore = () =>
+        [...descriptor.trainFiles, ...descriptor.testFiles].forEach((f, i) => {
+          Object.assign(f, originals[i]);
+        });
       return ((url: string) => fetch(base + url.split('/').pop())) as typeof fetch;
     };
     let restore = () => {};

@@ -6,7 +6,9 @@ export function idxBytes(dimensions: number[], data: Uint8Array, magicType = 0x0
   const view = new DataView(header.buffer);
   header[2] = magicType;
   header[3] = dimensions.length;
-  dimensions.forEach((d, i) => view.setUint32(4 + 4 * i, d));
+  dimensions.forEach((d, i) => {
+    view.setUint32(4 + 4 * i, d);
+  });
   const out = new Uint8Array(header.length + data.length);
   out.set(header);
   out.set(data, header.length);

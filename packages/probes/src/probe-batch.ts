@@ -7,12 +7,7 @@ import { normRatios, type NormRatios } from './norm-ratios.js';
  * one batch, returning the per-unit gradient and forward norm ratios. Parameters are not
  * changed (running statistics are not assigned).
  */
-export async function probeBatch(
-  spec: NetworkSpec,
-  parameters: NetworkParameters,
-  inputs: tf.Tensor4D,
-  labels: tf.Tensor1D,
-): Promise<NormRatios> {
+export async function probeBatch(spec: NetworkSpec, parameters: NetworkParameters, inputs: tf.Tensor4D, labels: tf.Tensor1D): Promise<NormRatios> {
   const tap = createGradientTap();
   const variables = trainableVariables(spec, parameters);
   const { value, grads } = tf.variableGrads(() => {

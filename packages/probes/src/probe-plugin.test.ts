@@ -33,7 +33,10 @@ describe('probe plugin', () => {
       runDirectory: directory,
       plugins: [createProbePlugin({ every: 3 })],
     });
-    const records = readFileSync(join(directory, 'probes.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const records = readFileSync(join(directory, 'probes.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(records.map((r) => r.step)).toEqual([0, 3, 6]);
     expect(records[0].units).toHaveLength(3);
     expect(records[0].units.map((u: { kind: string }) => u.kind)).toEqual(['residual', 'residual', 'residual']);

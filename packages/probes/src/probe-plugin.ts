@@ -39,7 +39,17 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
         epoch: context.epoch,
         loss: (await context.loss.data())[0],
         delta: ratios.delta,
-        units: ratios.units.map((u) => ({ index: u.index, kind: u.kind, downsamples: context.network.units[u.index].stride > 1, ratioMean: u.ratioMean, median: u.gradient.median, p5: u.gradient.p5, p95: u.gradient.p95, delta: u.gradient.delta, forwardMean: u.forward.mean })),
+        units: ratios.units.map((u) => ({
+          index: u.index,
+          kind: u.kind,
+          downsamples: context.network.units[u.index].stride > 1,
+          ratioMean: u.ratioMean,
+          median: u.gradient.median,
+          p5: u.gradient.p5,
+          p95: u.gradient.p95,
+          delta: u.gradient.delta,
+          forwardMean: u.forward.mean,
+        })),
       };
       return [{ stream: 'probes', record }];
     },

@@ -18,12 +18,7 @@ export interface JacobianSpectrum {
  * piecewise-linear map away from its kinks. σ_max by power iteration on JᵀJ; σ_min by power
  * iteration on the shifted σ_max²·I − JᵀJ, whose top eigenvalue is σ_max² − σ_min².
  */
-export async function unitJacobianSpectrum(
-  unit: UnitSpec,
-  parameters: NetworkParameters,
-  x: tf.Tensor4D,
-  options: JacobianSpectrumOptions = {},
-): Promise<JacobianSpectrum> {
+export async function unitJacobianSpectrum(unit: UnitSpec, parameters: NetworkParameters, x: tf.Tensor4D, options: JacobianSpectrumOptions = {}): Promise<JacobianSpectrum> {
   const iterations = options.iterations ?? 100;
   const f = (input: tf.Tensor4D) => unitForward(unit, parameters, input, { training: false }).y;
   const norm = tf.norm(x);

@@ -28,7 +28,11 @@ export function heatmapFigure(records: RunRecords): Figure | undefined {
   if (records.probes.length === 0) return undefined;
   const units = records.probes[0].units;
   const data: Array<[number, number, number]> = [];
-  records.probes.forEach((p, x) => p.units.forEach((u, y) => data.push([x, y, Math.log2(u.ratioMean)])));
+  records.probes.forEach((p, x) => {
+    p.units.forEach((u, y) => {
+      data.push([x, y, Math.log2(u.ratioMean)]);
+    });
+  });
   const bound = Math.max(0.05, ...data.map((d) => Math.abs(d[2])));
   const svg = renderSvg(
     {
@@ -53,7 +57,8 @@ export function heatmapFigure(records: RunRecords): Figure | undefined {
   return {
     name: 'gradient-ratio-heatmap',
     title: 'Gradient norm ratio per unit during training',
-    caption: 'log₂ of the batch mean of ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per unit (rows; T = Procrustes transition, ↓ = unit that halves the resolution, P = plain unit) and step (columns). White is norm-preserving (r = 1).',
+    caption:
+      'log₂ of the batch mean of ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per unit (rows; T = Procrustes transition, ↓ = unit that halves the resolution, P = plain unit) and step (columns). White is norm-preserving (r = 1).',
     svg,
   };
 }
@@ -73,7 +78,12 @@ export function ratioPerUnitFigure(records: RunRecords): Figure | undefined {
       { type: 'line' as const, name: 'r = 1', data: units.map(() => 1), lineStyle: { type: 'dashed' as const, color: '#888' }, symbol: 'none' },
     ],
   });
-  return { name: 'ratio-per-unit', title: 'Gradient norm ratio per unit', caption: 'Batch mean of the ratio per unit at the first, middle and last recorded step; 1 is norm-preserving.', svg };
+  return {
+    name: 'ratio-per-unit',
+    title: 'Gradient norm ratio per unit',
+    caption: 'Batch mean of the ratio per unit at the first, middle and last recorded step; 1 is norm-preserving.',
+    svg,
+  };
 }
 
 export function trainingCurvesFigure(records: RunRecords): Figure | undefined {
@@ -110,5 +120,10 @@ export function spectraFigure(records: RunRecords): Figure | undefined {
       { type: 'line' as const, name: `${name} smallest`, data: records.spectra.map((s) => s.targets[i].smallest), lineStyle: { type: 'dotted' as const } },
     ]),
   });
-  return { name: 'spectra', title: 'Spectra of the spectral targets', caption: 'Largest and smallest singular value of each regularized convolution at the end of each epoch (circular boundary, at its DFT size).', svg };
+  return {
+    name: 'spectra',
+    title: 'Spectra of the spectral targets',
+    caption: 'Largest and smallest singular value of each regularized convolution at the end of each epoch (circular boundary, at its DFT size).',
+    svg,
+  };
 }

@@ -7,9 +7,7 @@ import { readRunRecords, type RunRecords } from './run-records.js';
 const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export function figuresOf(records: RunRecords): Figure[] {
-  return [heatmapFigure(records), ratioPerUnitFigure(records), trainingCurvesFigure(records), spectraFigure(records)].filter(
-    (f): f is Figure => f !== undefined,
-  );
+  return [heatmapFigure(records), ratioPerUnitFigure(records), trainingCurvesFigure(records), spectraFigure(records)].filter((f): f is Figure => f !== undefined);
 }
 
 /** The self-contained HTML page: figures inline as SVG, a summary table, the run's configuration. */
@@ -42,7 +40,8 @@ table{border-collapse:collapse} td,th{padding:.2rem .8rem;border-bottom:1px soli
 ${missing.map((m) => `<p><em>${escapeHtml(m)}</em></p>`).join('\n')}
 ${figures
   .map(
-    (f) => `<figure id="${f.name}" data-figure="${f.name}"><h2>${escapeHtml(f.title)}</h2>${f.svg}<figcaption>${escapeHtml(f.caption)} (<a href="${f.name}.svg">SVG</a>, <a href="${f.name}.png">PNG</a>)</figcaption></figure>`,
+    (f) =>
+      `<figure id="${f.name}" data-figure="${f.name}"><h2>${escapeHtml(f.title)}</h2>${f.svg}<figcaption>${escapeHtml(f.caption)} (<a href="${f.name}.svg">SVG</a>, <a href="${f.name}.png">PNG</a>)</figcaption></figure>`,
   )
   .join('\n')}
 <h2>Configuration</h2><pre>${escapeHtml(JSON.stringify(records.config, null, 2))}</pre>

@@ -20,7 +20,12 @@ function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, padding: 
   if (padding === 'same') {
     const top = Math.floor((kh - 1) / 2);
     const left = Math.floor((kw - 1) / 2);
-    return tf.conv2d(x, kernel, stride, [[0, 0], [top, kh - 1 - top], [left, kw - 1 - left], [0, 0]]);
+    return tf.conv2d(x, kernel, stride, [
+      [0, 0],
+      [top, kh - 1 - top],
+      [left, kw - 1 - left],
+      [0, 0],
+    ]);
   }
   // Circular: wrap the first kh−1 rows and kw−1 columns around to the end.
   let wrapped = kh > 1 ? tf.concat([x, tf.slice(x, [0, 0, 0, 0], [-1, kh - 1, -1, -1])], 1) : x;
@@ -32,11 +37,7 @@ function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, padding: 
  * The largest singular value of the convolution as the network computes it, by power
  * iteration with the convolution and its transpose (the gradient of ⟨Ax, y⟩) on the active backend.
  */
-export async function convOperatorNorm(
-  kernel: KernelInput,
-  inputSize: readonly number[],
-  options: OperatorNormOptions = {},
-): Promise<number> {
+export async function convOperatorNorm(kernel: KernelInput, inputSize: readonly number[], options: OperatorNormOptions = {}): Promise<number> {
   const stride = options.stride ?? 1;
   const padding = options.padding ?? 'same';
   if (!['same', 'valid', 'circular'].includes(padding)) throw usageError(`unknown padding '${padding}': choose same, valid or circular`);

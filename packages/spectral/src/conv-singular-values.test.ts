@@ -7,7 +7,9 @@ describe('convSingularValues against the explicit-matrix ground truth', () => {
     const values = await convSingularValues(c.kernel, c.inputSize, { stride: c.stride });
     expect(values.length).toBe(c.singularValues.length);
     const largest = c.singularValues[0];
-    values.forEach((v, i) => expect(Math.abs(v - c.singularValues[i]) / largest).toBeLessThan(1e-4));
+    values.forEach((v, i) => {
+      expect(Math.abs(v - c.singularValues[i]) / largest).toBeLessThan(1e-4);
+    });
     for (let i = 1; i < values.length; i++) expect(values[i]).toBeLessThanOrEqual(values[i - 1]);
   });
 

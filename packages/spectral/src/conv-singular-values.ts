@@ -51,12 +51,7 @@ export function convSingularValuesOf(kernel: KernelData, inputSize: readonly [nu
         let values: number[];
         if (isCanonicalFrequency(u, v, n, m)) {
           const offset = (u * m + v) * block;
-          values = complexSingularValues(
-            spectrum.real.subarray(offset, offset + block),
-            spectrum.imaginary.subarray(offset, offset + block),
-            rows,
-            columns,
-          );
+          values = complexSingularValues(spectrum.real.subarray(offset, offset + block), spectrum.imaginary.subarray(offset, offset + block), rows, columns);
           byFrequency.set(u * m + v, values);
         } else {
           // Hermitian symmetry: the partner's matrix is the conjugate, with the same singular values.
@@ -75,11 +70,7 @@ export function convSingularValuesOf(kernel: KernelData, inputSize: readonly [nu
  * boundary, cross-correlation as TensorFlow computes it) on an n×m input, sorted descending:
  * (n/s)·(m/s)·min(cin·s², cout) of them.
  */
-export async function convSingularValues(
-  kernel: KernelInput,
-  inputSize: readonly [number, number] | readonly number[],
-  options: SingularValueOptions = {},
-): Promise<Float64Array> {
+export async function convSingularValues(kernel: KernelInput, inputSize: readonly [number, number] | readonly number[], options: SingularValueOptions = {}): Promise<Float64Array> {
   const stride = options.stride ?? 1;
   const k = await readKernel(kernel);
   const size = checkInputSize(inputSize, k, stride);

@@ -50,7 +50,9 @@ export function checkInputSize(inputSize: readonly number[], kernel: KernelData,
   // The transform holds a complex cin×cout matrix per frequency, in float64: refuse before allocating.
   const bytes = 16 * n * m * kernel.shape[2] * kernel.shape[3];
   if (bytes > 2 ** 31) {
-    throw usageError(`inputSize [${n}, ${m}] with ${kernel.shape[2]}→${kernel.shape[3]} channels needs ${(bytes / 2 ** 30).toFixed(1)} GiB for the transform (at most 2 GiB): use a smaller input size`);
+    throw usageError(
+      `inputSize [${n}, ${m}] with ${kernel.shape[2]}→${kernel.shape[3]} channels needs ${(bytes / 2 ** 30).toFixed(1)} GiB for the transform (at most 2 GiB): use a smaller input size`,
+    );
   }
   return [n, m];
 }

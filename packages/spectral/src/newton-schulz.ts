@@ -53,7 +53,7 @@ export async function newtonSchulzPolarFactors(spectrum: KernelSpectrum, scale: 
   frequencies.forEach((f, index) => {
     const base = index * p * q;
     const half = transpose ? columns : rows;
-    const width = transpose ? rows : columns;
+    const _width = transpose ? rows : columns;
     for (let i = 0; i < rows; i++) {
       for (let j = 0; j < columns; j++) {
         const [r, c] = transpose ? [j, i] : [i, j];

@@ -41,7 +41,9 @@ describe('projectConvSpectrum', () => {
     const c = projectable.find((x) => x.kernel.shape[0] === 1)!;
     const projected = await projectConvSpectrum(c.kernel, c.inputSize, { mode: 'procrustes', scale: 1.5 });
     const values = await convSingularValues(projected, c.inputSize);
-    values.forEach((v) => expect(v).toBeCloseTo(1.5, 10));
+    values.forEach((v) => {
+      expect(v).toBeCloseTo(1.5, 10);
+    });
   });
 
   it("compat 'reference-code' returns the circularly flipped projection, which keeps little of a 3×3 kernel", async () => {
@@ -55,7 +57,8 @@ describe('projectConvSpectrum', () => {
       const full = fullSizeProjection(c);
       const block = cin * cout;
       const flipped = new Float64Array(kh * kw * block);
-      for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) for (let e = 0; e < block; e++) flipped[(i * kw + j) * block + e] = full[(((n - i) % n) * m + ((m - j) % m)) * block + e];
+      for (let i = 0; i < kh; i++)
+        for (let j = 0; j < kw; j++) for (let e = 0; e < block; e++) flipped[(i * kw + j) * block + e] = full[(((n - i) % n) * m + ((m - j) % m)) * block + e];
       expect(relativeL2(reference.data, flipped), label(c)).toBeLessThan(1e-9);
       if (kh === 1 && kw === 1) expect(relativeL2(reference.data, correct.data)).toBeLessThan(1e-12);
     }

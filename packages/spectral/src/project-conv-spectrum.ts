@@ -71,7 +71,10 @@ function projectSpectrumExact(spectrum: KernelSpectrum, target: SpectrumTarget):
       const partner = (pu * m + pv) * block;
       if (partner !== offset) {
         real.set(projected.real, partner);
-        imaginary.set(projected.imaginary.map((x) => -x), partner);
+        imaginary.set(
+          projected.imaginary.map((x) => -x),
+          partner,
+        );
       }
     }
   }

@@ -1,7 +1,7 @@
 import {
   randomInteger,
   createRandomState,
-  tf,
+  type tf,
   usageError,
   type NetworkSpec,
   type RandomState,
@@ -55,11 +55,7 @@ export function spectralTargetsOf(spec: NetworkSpec, options: SpectralRegularize
 }
 
 /** Projects every target kernel of the network in place (variables are assigned). */
-export async function projectTargets(
-  parameters: Record<string, tf.Variable>,
-  targets: SpectralTarget[],
-  options: ProjectionOptions = {},
-): Promise<void> {
+export async function projectTargets(parameters: Record<string, tf.Variable>, targets: SpectralTarget[], options: ProjectionOptions = {}): Promise<void> {
   for (const t of targets) {
     const variable = parameters[t.name];
     if (!variable) throw usageError(`spectral target '${t.name}' is not a parameter of the network`);

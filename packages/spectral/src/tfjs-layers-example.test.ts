@@ -12,7 +12,15 @@ describe('with a @tensorflow/tfjs-layers model', () => {
     await wasmBackendPlugin.activate();
     const model = tfl.sequential({
       layers: [
-        tfl.layers.conv2d({ inputShape: [8, 8, 1], filters: 4, kernelSize: 3, padding: 'same', useBias: false, activation: 'relu', kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }) }),
+        tfl.layers.conv2d({
+          inputShape: [8, 8, 1],
+          filters: 4,
+          kernelSize: 3,
+          padding: 'same',
+          useBias: false,
+          activation: 'relu',
+          kernelInitializer: tfl.initializers.glorotNormal({ seed: 1 }),
+        }),
         tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, activation: 'relu', kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }) }),
         tfl.layers.flatten(),
         tfl.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tfl.initializers.glorotNormal({ seed: 3 }) }),
@@ -33,7 +41,13 @@ describe('with a @tensorflow/tfjs-layers model', () => {
       },
     });
     const x = tf.randomNormal([16, 8, 8, 1], 0, 3, 'float32', 1);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 2), 'int32'), 2);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 16 }, (_, i) => i % 2),
+        'int32',
+      ),
+      2,
+    );
     await model.fit(x, y, { epochs: 2, batchSize: 8, callbacks: [clipAfterBatch], verbose: 0, shuffle: false });
     expect(projections).toBe(2 * 2 * convolutions.length);
     for (const layer of convolutions) {

@@ -8,13 +8,7 @@ export interface Evaluation {
 }
 
 /** Loss and accuracy of the network in evaluation mode (running statistics) over a whole set. */
-export async function evaluate(
-  spec: NetworkSpec,
-  parameters: NetworkParameters,
-  set: ImageSet,
-  statistics: ChannelStatistics,
-  batchSize = 256,
-): Promise<Evaluation> {
+export async function evaluate(spec: NetworkSpec, parameters: NetworkParameters, set: ImageSet, statistics: ChannelStatistics, batchSize = 256): Promise<Evaluation> {
   let lossSum = 0;
   let correct = 0;
   for (const batch of hostBatches(set, { batchSize, statistics })) {

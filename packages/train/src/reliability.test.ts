@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { tf } from '@procrustes/core';
+import type { tf } from '@procrustes/core';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
 import { readEmbeddedDataset } from '@procrustes/data';
 import { CheckpointWriteError, hasCheckpoint, loadCheckpoint } from './checkpoint.js';
@@ -55,7 +55,9 @@ describe('training reliability', () => {
     const directory = mkdtempSync(join(tmpdir(), 'run-nan-'));
     const exploding = { ...config, learningRate: 1e12, epochs: 3 };
     await expect(trainNetwork({ config: exploding, dataset, runDirectory: directory })).rejects.toThrow(NonFiniteError);
-    await expect(trainNetwork({ config: exploding, dataset })).rejects.toThrow(/non-finite values at step \d+ \(epoch \d, batch \d\): (the loss|gradient of '.*' holds (NaN|-?Infinity))/);
+    await expect(trainNetwork({ config: exploding, dataset })).rejects.toThrow(
+      /non-finite values at step \d+ \(epoch \d, batch \d\): (the loss|gradient of '.*' holds (NaN|-?Infinity))/,
+    );
     if (hasCheckpoint(directory)) {
       const { state } = await loadCheckpoint(directory, (await trainNetwork({ config: { ...config, epochs: 0 }, dataset })).spec);
       expect(state.history.every((m) => Number.isFinite(m.trainLoss))).toBe(true);
@@ -69,9 +71,7 @@ describe('training reliability', () => {
     const first = await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, stopAfterEpoch: 1 });
     process.env.PROCRUSTES_FAILPOINTS = 'checkpoint-write';
     try {
-      await expect(trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true })).rejects.toThrow(
-        CheckpointWriteError,
-      );
+      await expect(trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true })).rejects.toThrow(CheckpointWriteError);
       await expect(trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true })).rejects.toThrow(
         /could not write a checkpoint in .* \(the disk is full\); the previous checkpoint is intact/,
       );

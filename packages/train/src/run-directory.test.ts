@@ -89,7 +89,11 @@ describe('the run directory', () => {
     expect((await loadCheckpoint(directory, (await trainNetwork({ config: { ...config, epochs: 0 }, dataset })).spec)).state.epoch).toBe(2);
     const resumed = await trainNetwork({ config, dataset, runDirectory: directory, resume: true });
     expect(resumed.startEpoch).toBe(2);
-    const lines = (dir: string) => readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => ({ ...JSON.parse(l), seconds: 0, imagesPerSecond: 0 }));
+    const lines = (dir: string) =>
+      readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => ({ ...JSON.parse(l), seconds: 0, imagesPerSecond: 0 }));
     expect(lines(directory)).toEqual(lines(whole));
   }, 120_000);
 
@@ -101,7 +105,11 @@ describe('the run directory', () => {
       dataset,
       runDirectory: directory,
       onProgress: (p) => {
-        if (p.kind === 'step' && p.step === 1) second = trainNetwork({ config: { ...config, epochs: 1 }, dataset, runDirectory: directory, resume: true }).then(() => 'it ran', (error: Error) => error.message);
+        if (p.kind === 'step' && p.step === 1)
+          second = trainNetwork({ config: { ...config, epochs: 1 }, dataset, runDirectory: directory, resume: true }).then(
+            () => 'it ran',
+            (error: Error) => error.message,
+          );
       },
     });
     expect(await second).toMatch(new RegExp(`process ${process.pid} on ${hostname()} .* is writing it; wait for it to finish or stop it \\(kill ${process.pid}\\)`));
@@ -125,19 +133,37 @@ describe('the run directory', () => {
       return directory;
     };
     const edits: Array<[string, (directory: string) => void, RegExp]> = [
-      ['model.json edited (shapes still valid)', (d) => writeFileSync(join(d, 'checkpoint/model.json'), readFileSync(join(d, 'checkpoint/model.json'), 'utf8').replace('"format"', ' "format"')), /model\.json was changed or damaged/],
-      ['state.json edited (epoch)', (d) => writeFileSync(join(d, 'checkpoint/state.json'), readFileSync(join(d, 'checkpoint/state.json'), 'utf8').replace('"epoch": 2', '"epoch": 1')), /state\.json was changed or damaged/],
-      ['config.json edited (learning rate)', (d) => writeFileSync(join(d, 'config.json'), readFileSync(join(d, 'config.json'), 'utf8').replace('0.05', '0.5')), /config\.json was changed after this checkpoint/],
+      [
+        'model.json edited (shapes still valid)',
+        (d) => writeFileSync(join(d, 'checkpoint/model.json'), readFileSync(join(d, 'checkpoint/model.json'), 'utf8').replace('"format"', ' "format"')),
+        /model\.json was changed or damaged/,
+      ],
+      [
+        'state.json edited (epoch)',
+        (d) => writeFileSync(join(d, 'checkpoint/state.json'), readFileSync(join(d, 'checkpoint/state.json'), 'utf8').replace('"epoch": 2', '"epoch": 1')),
+        /state\.json was changed or damaged/,
+      ],
+      [
+        'config.json edited (learning rate)',
+        (d) => writeFileSync(join(d, 'config.json'), readFileSync(join(d, 'config.json'), 'utf8').replace('0.05', '0.5')),
+        /config\.json was changed after this checkpoint/,
+      ],
       ['weights.bin deleted', (d) => rmSync(join(d, 'checkpoint/weights.bin')), /weights\.bin is missing/],
       ['state.json deleted', (d) => rmSync(join(d, 'checkpoint/state.json')), /state\.json is missing/],
-      ['metrics.jsonl shortened', (d) => writeFileSync(join(d, 'metrics.jsonl'), readFileSync(join(d, 'metrics.jsonl'), 'utf8').split('\n')[0] + '\n'), /metrics\.jsonl is shorter/],
+      [
+        'metrics.jsonl shortened',
+        (d) => writeFileSync(join(d, 'metrics.jsonl'), `${readFileSync(join(d, 'metrics.jsonl'), 'utf8').split('\n')[0]}\n`),
+        /metrics\.jsonl is shorter/,
+      ],
       ['checkpoint/ deleted', (d) => rmSync(join(d, 'checkpoint'), { recursive: true }), /checkpoint cannot be trusted: it does not exist/],
     ];
     for (const [what, edit, message] of edits) {
       it(`${what}: refused, naming the file, and the previous checkpoint is offered`, async () => {
         const directory = await trained(what.split(' ')[0].replace(/\W/g, ''));
         edit(directory);
-        const previousOffer = what.startsWith('config.json') ? /previous checkpoint does not verify either/ : /the previous checkpoint \(checkpoint\.previous: epoch 1, step 6\) verifies: pass --previous-checkpoint to use it/;
+        const previousOffer = what.startsWith('config.json')
+          ? /previous checkpoint does not verify either/
+          : /the previous checkpoint \(checkpoint\.previous: epoch 1, step 6\) verifies: pass --previous-checkpoint to use it/;
         await expect(loadCheckpoint(directory, await spec())).rejects.toThrow(message);
         await expect(loadCheckpoint(directory, await spec())).rejects.toThrow(previousOffer);
         // As the CLI resumes: with the run's config.json as it now is.
@@ -177,7 +203,7 @@ describe('the run directory', () => {
     expect((await loadCheckpoint(directory, extended.spec, 'previous')).state.epoch).toBe(2);
   }, 120_000);
 
-  it("saves the normalisation statistics with the checkpoint, and resumes with them", async () => {
+  it('saves the normalisation statistics with the checkpoint, and resumes with them', async () => {
     const directory = fresh('statistics');
     await trainNetwork({ config: { ...config, epochs: 1 }, dataset, runDirectory: directory });
     const { state, parameters } = await loadCheckpoint(directory, (await trainNetwork({ config: { ...config, epochs: 0 }, dataset })).spec);

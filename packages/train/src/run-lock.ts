@@ -1,5 +1,5 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '@procrustes/core';
@@ -53,7 +53,7 @@ function describeOwner(path: string): string {
  */
 export async function lockRunDirectory(runDirectory: string): Promise<RunLock> {
   const path = join(runDirectory, LOCK_FILE);
-  let handle;
+  let handle: FileHandle;
   try {
     handle = await open(path, 'wx');
   } catch (error) {

@@ -1,9 +1,6 @@
 import { usageError } from '@procrustes/core';
 
-export type LearningRateSchedule =
-  | { kind: 'multistep'; milestones: number[]; gamma: number }
-  | { kind: 'cosine' }
-  | { kind: 'constant' };
+export type LearningRateSchedule = { kind: 'multistep'; milestones: number[]; gamma: number } | { kind: 'cosine' } | { kind: 'constant' };
 
 /**
  * The learning rate during `epoch` (0-based) at `progress` ∈ [0, 1) through it. Multi-step

@@ -30,7 +30,11 @@ describe('sgdUpdate', () => {
       w = w.map((wi, i) => wi - lr * b[i]);
     }
     const actual = Array.from(parameters[name].dataSync());
-    actual.forEach((v, i) => expect(v).toBeCloseTo(w[i], 6));
-    Array.from(state[name].dataSync()).forEach((v, i) => expect(v).toBeCloseTo(b[i], 6));
+    actual.forEach((v, i) => {
+      expect(v).toBeCloseTo(w[i], 6);
+    });
+    Array.from(state[name].dataSync()).forEach((v, i) => {
+      expect(v).toBeCloseTo(b[i], 6);
+    });
   });
 });

@@ -18,13 +18,7 @@ export function createSgdState(spec: NetworkSpec): SgdState {
  * One SGD update as PyTorch's SGD applies it: d = g + λ·w; b = μ·b + d; w = w − lr·b.
  * (PyTorch starts b at d; starting at zero is the same.)
  */
-export function sgdUpdate(
-  parameters: NetworkParameters,
-  gradients: Record<string, tf.Tensor>,
-  state: SgdState,
-  learningRate: number,
-  options: SgdOptions,
-): void {
+export function sgdUpdate(parameters: NetworkParameters, gradients: Record<string, tf.Tensor>, state: SgdState, learningRate: number, options: SgdOptions): void {
   tf.tidy(() => {
     for (const [name, gradient] of Object.entries(gradients)) {
       const weight = parameters[name];

@@ -27,8 +27,7 @@ const config: RunConfig = {
   plugins: [],
 };
 
-const weightsOf = (parameters: Record<string, tf.Tensor>) =>
-  Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, Array.from(v.dataSync())]));
+const weightsOf = (parameters: Record<string, tf.Tensor>) => Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, Array.from(v.dataSync())]));
 
 describe('trainNetwork', () => {
   const dataset = readEmbeddedDataset();
@@ -45,7 +44,10 @@ describe('trainNetwork', () => {
     expect(resumed.startEpoch).toBe(2);
     expect(resumed.history.map((m) => m.testAccuracy)).toEqual(whole.history.map((m) => m.testAccuracy));
     expect(weightsOf(resumed.parameters)).toEqual(weightsOf(whole.parameters));
-    const lines = readFileSync(join(directory, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(directory, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3]);
     expect(lines[2].learningRate).toBeCloseTo(0.005, 10);
   }, 120_000);

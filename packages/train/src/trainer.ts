@@ -139,7 +139,8 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
   if (steps === 0) throw usageError(`the training set has ${train.count} images, fewer than one batch of ${config.batchSize}: use a smaller --batch`);
   if (test.count === 0) throw usageError('the test set is empty');
   for (const [name, set] of [['test', test]] as const) {
-    if (set.shape.join('x') !== train.shape.join('x')) throw usageError(`the ${name} images are ${set.shape.join('×')}, the training images ${train.shape.join('×')}: both must have one shape`);
+    if (set.shape.join('x') !== train.shape.join('x'))
+      throw usageError(`the ${name} images are ${set.shape.join('×')}, the training images ${train.shape.join('×')}: both must have one shape`);
   }
   if (options.resume && !runDirectory) throw usageError('resuming needs a run directory');
 
@@ -166,7 +167,8 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       const directory = runDirectory!;
       const run = await readRunConfig(directory);
       const differing = contradictions(config, run);
-      if (differing.length > 0) throw usageError(`cannot resume ${directory} with a different configuration: ${differing.join(', ')} differ from its config.json (only epochs may grow)`);
+      if (differing.length > 0)
+        throw usageError(`cannot resume ${directory} with a different configuration: ${differing.join(', ')} differ from its config.json (only epochs may grow)`);
       if (!hasCheckpoint(directory)) {
         throw usageError(`cannot resume ${directory}: it has no checkpoint (${CHECKPOINT_DIRECTORY}/ is missing); start it over with --force`);
       }
@@ -236,7 +238,13 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     const checkpoint = async (state: Omit<CheckpointState, 'formatVersion' | 'plugins' | 'normalization' | 'divergenceReference'>) => {
       if (!runDirectory) return;
       const records = await sealRecords(runDirectory, [METRICS_STREAM, ...streams]);
-      await saveCheckpoint(runDirectory, parameters!, optimizer!, { ...state, plugins: savePluginStates(), normalization: statistics, divergenceReference: guard.reference }, { configSha256, records });
+      await saveCheckpoint(
+        runDirectory,
+        parameters!,
+        optimizer!,
+        { ...state, plugins: savePluginStates(), normalization: statistics, divergenceReference: guard.reference },
+        { configSha256, records },
+      );
     };
     const skippedSteps: number[] = [];
     let interrupted: TrainResult['interrupted'];
@@ -322,6 +330,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
 function explainStop(error: unknown, runDirectory: string | undefined): unknown {
   const kept = `the run stopped${runDirectory ? (hasCheckpoint(runDirectory) ? ` and its last good checkpoint in ${runDirectory} is kept` : ' before its first checkpoint') : ''}`;
   if (error instanceof NonFiniteError) return new NonFiniteError(`${error.message}; ${kept}. Lower the learning rate, or pass --on-nonfinite skip to skip such updates`);
-  if (error instanceof DivergenceError) return new DivergenceError(`${error.message}; ${kept}. Lower the learning rate, or set the bound with --divergence-factor (0 turns the guard off)`);
+  if (error instanceof DivergenceError)
+    return new DivergenceError(`${error.message}; ${kept}. Lower the learning rate, or set the bound with --divergence-factor (0 turns the guard off)`);
   return error;
 }

@@ -103,7 +103,14 @@ async function parallelPass(parallel: DataParallelGradients, parameters: Network
   const sentinel = finiteSentinel(result.gradients);
   const check = await sentinel.data();
   sentinel.dispose();
-  return { loss: result.loss, lossTensor: tf.scalar(result.loss), hits: result.hits, gradients: result.gradients, statistics: result.statistics, gradientsFinite: Number.isFinite(check[0]) };
+  return {
+    loss: result.loss,
+    lossTensor: tf.scalar(result.loss),
+    hits: result.hits,
+    gradients: result.gradients,
+    statistics: result.statistics,
+    gradientsFinite: Number.isFinite(check[0]),
+  };
 }
 
 export function disposePass(outcome: PassOutcome): void {

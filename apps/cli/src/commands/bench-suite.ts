@@ -52,7 +52,23 @@ export function peerArguments(config: Pick<SuiteConfiguration, 'model' | 'input'
   const block = depth >= 164 ? 'bottleneck' : 'basic';
   const extra = family === 'procresnet' ? 4 : 2;
   const n = (depth - extra) / (block === 'basic' ? 6 : 9);
-  return ['bench', '--model', family, '--block', block, '--n', String(n), '--input', config.input.join('x'), '--batch', String(config.batch), '--threads', String(threads), '--steps', '5'];
+  return [
+    'bench',
+    '--model',
+    family,
+    '--block',
+    block,
+    '--n',
+    String(n),
+    '--input',
+    config.input.join('x'),
+    '--batch',
+    String(config.batch),
+    '--threads',
+    String(threads),
+    '--steps',
+    '5',
+  ];
 }
 
 // Runs the peer as __main__ and then reports the process's peak RSS (ru_maxrss, KiB on Linux).
@@ -83,7 +99,25 @@ export function runPeer(config: SuiteConfiguration, threads: number, peerScript:
 
 /** Runs `procrustes bench --json` for one configuration in a fresh process (clean peak RSS; an out-of-memory abort stays contained). */
 export function runOurs(config: SuiteConfiguration, backend: string, bin: string): BenchResult | { error: string } {
-  const args = [bin, 'bench', '--json', '--backend', backend, '--model', config.model, '--input', config.input.join('x'), '--batch', String(config.batch), '--steps', String(config.steps), '--warmup', '1', '--workers', String(config.workers ?? 1)];
+  const args = [
+    bin,
+    'bench',
+    '--json',
+    '--backend',
+    backend,
+    '--model',
+    config.model,
+    '--input',
+    config.input.join('x'),
+    '--batch',
+    String(config.batch),
+    '--steps',
+    String(config.steps),
+    '--warmup',
+    '1',
+    '--workers',
+    String(config.workers ?? 1),
+  ];
   if (config.probes) args.push('--probes');
   if (config.regularizer) args.push('--regularizer', config.regularizer);
   if (config.recomputeUnits) args.push('--recompute-units');
@@ -122,7 +156,17 @@ export function addBenchSuiteCommand(program: Command): void {
       const machineLine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, TensorFlow.js 4.22.0 (${active.device})`;
       console.log(`machine: ${machineLine}`);
       console.log(`peak: ${peak.toFixed(1)} GFLOP/s for a 1024×1024 matrix product on ${options.backend} (one thread)\n`);
-      const header = ['configuration', 'ours img/s', 'peer 2 threads img/s', 'ours/peer (2 threads)', 'peer 1 thread img/s', 'GFLOP/s (of peak)', 'peak RSS MB, ours / peer', 'step with probes', 'regularizer at p = 0.5'];
+      const header = [
+        'configuration',
+        'ours img/s',
+        'peer 2 threads img/s',
+        'ours/peer (2 threads)',
+        'peer 1 thread img/s',
+        'GFLOP/s (of peak)',
+        'peak RSS MB, ours / peer',
+        'step with probes',
+        'regularizer at p = 0.5',
+      ];
       const rows: string[][] = [];
       let torch = 'not installed';
       for (const config of SUITE) {
@@ -135,27 +179,39 @@ export function addBenchSuiteCommand(program: Command): void {
         const peer1 = runPeer(config, 1, options.peer);
         if ('torch' in peer2) torch = peer2.torch;
         const threads = config.workers ?? 1;
-        const row = 'error' in ours
-          ? [label(config), ours.error, fixed('imagesPerSecond' in peer2 ? peer2.imagesPerSecond : undefined, 1), '—', fixed('imagesPerSecond' in peer1 ? peer1.imagesPerSecond : undefined, 1), '—', `— / ${fixed('peakRssMegabytes' in peer2 ? peer2.peakRssMegabytes : undefined, 0)}`, '', '']
-          : [
-              label(config),
-              ours.imagesPerSecond.toFixed(1),
-              fixed('imagesPerSecond' in peer2 ? peer2.imagesPerSecond : undefined, 1),
-              'imagesPerSecond' in peer2 ? (ours.imagesPerSecond / peer2.imagesPerSecond).toFixed(3) : 'n/a',
-              fixed('imagesPerSecond' in peer1 ? peer1.imagesPerSecond : undefined, 1),
-              `${ours.gflops.toFixed(1)} (${((100 * ours.gflops) / (peak * threads)).toFixed(0)}% of ${threads} × peak)`,
-              `${fixed(ours.peakRssMegabytes, 0)} / ${fixed('peakRssMegabytes' in peer2 ? peer2.peakRssMegabytes : undefined, 0)}`,
-              ours.probes ? `${ours.probes.overhead.toFixed(3)}×` : '',
-              ours.regularizer ? ours.regularizer.map((r) => `${r.method} ${(100 * r.costAtHalfProbability).toFixed(2)}%`).join(', ') : '',
-            ];
+        const row =
+          'error' in ours
+            ? [
+                label(config),
+                ours.error,
+                fixed('imagesPerSecond' in peer2 ? peer2.imagesPerSecond : undefined, 1),
+                '—',
+                fixed('imagesPerSecond' in peer1 ? peer1.imagesPerSecond : undefined, 1),
+                '—',
+                `— / ${fixed('peakRssMegabytes' in peer2 ? peer2.peakRssMegabytes : undefined, 0)}`,
+                '',
+                '',
+              ]
+            : [
+                label(config),
+                ours.imagesPerSecond.toFixed(1),
+                fixed('imagesPerSecond' in peer2 ? peer2.imagesPerSecond : undefined, 1),
+                'imagesPerSecond' in peer2 ? (ours.imagesPerSecond / peer2.imagesPerSecond).toFixed(3) : 'n/a',
+                fixed('imagesPerSecond' in peer1 ? peer1.imagesPerSecond : undefined, 1),
+                `${ours.gflops.toFixed(1)} (${((100 * ours.gflops) / (peak * threads)).toFixed(0)}% of ${threads} × peak)`,
+                `${fixed(ours.peakRssMegabytes, 0)} / ${fixed('peakRssMegabytes' in peer2 ? peer2.peakRssMegabytes : undefined, 0)}`,
+                ours.probes ? `${ours.probes.overhead.toFixed(3)}×` : '',
+                ours.regularizer ? ours.regularizer.map((r) => `${r.method} ${(100 * r.costAtHalfProbability).toFixed(2)}%`).join(', ') : '',
+              ];
         if ('error' in peer2) row[2] = `n/a (${peer2.error})`;
         rows.push(row);
         console.log(row.join(' | '));
       }
       const drift = runOurs(DRIFT_CONFIGURATION, options.backend, bin);
-      const driftLine = 'error' in drift
-        ? `Tensor count drift: not measured (${drift.error}).`
-        : `Tensor count drift over ${DRIFT_CONFIGURATION.steps} steps of ${label(DRIFT_CONFIGURATION)} with probes on every unit and the exact regularizer, then ${DRIFT_CONFIGURATION.steps} probed steps and the projections: ${drift.tensorDrift} tensors.`;
+      const driftLine =
+        'error' in drift
+          ? `Tensor count drift: not measured (${drift.error}).`
+          : `Tensor count drift over ${DRIFT_CONFIGURATION.steps} steps of ${label(DRIFT_CONFIGURATION)} with probes on every unit and the exact regularizer, then ${DRIFT_CONFIGURATION.steps} probed steps and the projections: ${drift.tensorDrift} tensors.`;
       console.log(`\n${formatTable(header, rows, [1, 2, 3, 4, 5, 6])}\n\n${driftLine}`);
       if (options.write) {
         const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(0);
@@ -174,9 +230,10 @@ export function addBenchSuiteCommand(program: Command): void {
         const end = '<!-- bench-suite:end -->';
         const existing = existsSync(options.write) ? await readFile(options.write, 'utf8') : '';
         const block = `${start}\n${markdown}${end}`;
-        const next = existing.includes(start) && existing.includes(end)
-          ? existing.slice(0, existing.indexOf(start)) + block + existing.slice(existing.indexOf(end) + end.length)
-          : `${existing}${existing ? '\n' : ''}${block}\n`;
+        const next =
+          existing.includes(start) && existing.includes(end)
+            ? existing.slice(0, existing.indexOf(start)) + block + existing.slice(existing.indexOf(end) + end.length)
+            : `${existing}${existing ? '\n' : ''}${block}\n`;
         await writeFile(options.write, next);
         console.log(`\nwritten to ${options.write}`);
       }

@@ -69,7 +69,9 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
   fillNormal(createRandomState(1), values);
   const batch = { inputs: values, labels: Int32Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), size: options.batch };
   const parallel =
-    (options.workers ?? 1) > 1 ? await createDataParallelGradients(spec, options.workers!, { recomputeUnits: options.recomputeUnits, backend: getBackendPlugin(options.backend) }) : undefined;
+    (options.workers ?? 1) > 1
+      ? await createDataParallelGradients(spec, options.workers!, { recomputeUnits: options.recomputeUnits, backend: getBackendPlugin(options.backend) })
+      : undefined;
   // The trainer's own step; with probes, the probe plugin taps every step (which then runs on this thread).
   const session: TrainingSession = { spec, parameters, optimizer, update: { momentum: 0.9, weightDecay: 1e-4 }, plugins: [], recomputeUnits: options.recomputeUnits, parallel };
   const probed: TrainingSession = { ...session, plugins: [createProbePlugin({ every: 1 })] };
@@ -157,10 +159,14 @@ export function addBenchCommand(program: Command): void {
         console.log(JSON.stringify(result));
         return;
       }
-      console.log(`${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}${result.recomputeUnits ? ', units recomputed' : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, ${result.gflops.toFixed(2)} GFLOP/s, tensor drift ${result.tensorDrift}, peak RSS ${result.peakRssMegabytes.toFixed(0)} MB`);
+      console.log(
+        `${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}${result.recomputeUnits ? ', units recomputed' : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, ${result.gflops.toFixed(2)} GFLOP/s, tensor drift ${result.tensorDrift}, peak RSS ${result.peakRssMegabytes.toFixed(0)} MB`,
+      );
       if (result.probes) console.log(`  with probes: ${result.probes.stepMsMedian.toFixed(0)} ms per step (${result.probes.overhead.toFixed(3)}× the step without)`);
       for (const r of result.regularizer ?? []) {
-        console.log(`  regularizer (${r.method}): ${r.projectionMsMedian.toFixed(0)} ms per projection of all targets; at p = 0.5 that is ${(100 * r.costAtHalfProbability).toFixed(2)}% of a step`);
+        console.log(
+          `  regularizer (${r.method}): ${r.projectionMsMedian.toFixed(0)} ms per projection of all targets; at p = 0.5 that is ${(100 * r.costAtHalfProbability).toFixed(2)}% of a step`,
+        );
       }
     });
 }

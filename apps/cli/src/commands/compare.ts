@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildNetworkSpec, FAMILIES, parseModelName, usageError, type Family, type NetworkSpec } from '@procrustes/core';
 import { writeRunReport, type ProbeRecord } from '@procrustes/report';
-import { type EpochMetrics, type RunConfig } from '@procrustes/train';
+import type { EpochMetrics, RunConfig } from '@procrustes/train';
 import { formatTable } from '../table.js';
 import { addTrainOptions, givenOptions, runTraining, type TrainCommandOptions } from './train.js';
 
@@ -37,8 +37,7 @@ export function summarizeRun(spec: NetworkSpec, probes: ProbeRecord[], metrics: 
   const lastEpoch = Math.max(...probes.map((p) => p.epoch));
   const recent = probes.filter((p) => p.epoch === lastEpoch);
   const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-  const logs = (transition: boolean) =>
-    recent.flatMap((p) => p.units.filter((u) => isTransition(spec, u.index) === transition).map((u) => Math.abs(Math.log(u.ratioMean))));
+  const logs = (transition: boolean) => recent.flatMap((p) => p.units.filter((u) => isTransition(spec, u.index) === transition).map((u) => Math.abs(Math.log(u.ratioMean))));
   const last = metrics[metrics.length - 1];
   return {
     model: spec.name,
@@ -59,7 +58,7 @@ export function compareMarkdown(rows: CompareRow[]): string {
     (r) =>
       `| ${r.model} | ${r.depth} | ${r.residualLogRatio.toFixed(4)} | ${r.transitionLogRatio.toFixed(4)} | ${r.delta.toFixed(3)} | ${(100 * r.testAccuracy).toFixed(2)} % | ${r.seconds.toFixed(0)} s |`,
   );
-  return [header, '| --- | ---: | ---: | ---: | ---: | ---: | ---: |', ...lines].join('\n') + '\n';
+  return `${[header, '| --- | ---: | ---: | ---: | ---: | ---: | ---: |', ...lines].join('\n')}\n`;
 }
 
 /** A run that already holds all its epochs (a compare that was stopped picks up where it was). */
@@ -94,7 +93,13 @@ export async function runCompare(options: CompareOptions, log: (line: string) =>
       }
       const config = JSON.parse(await readFile(join(run, 'config.json'), 'utf8')) as RunConfig;
       const read = async <T>(file: string): Promise<T[]> =>
-        existsSync(join(run, file)) ? (await readFile(join(run, file), 'utf8')).trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as T) : [];
+        existsSync(join(run, file))
+          ? (await readFile(join(run, file), 'utf8'))
+              .trim()
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as T)
+          : [];
       const row = summarizeRun(buildNetworkSpec(config.network), await read<ProbeRecord>('probes.jsonl'), await read<EpochMetrics>('metrics.jsonl'), run, family, depth);
       rows.push(row);
       await writeRunReport(run);
@@ -102,11 +107,21 @@ export async function runCompare(options: CompareOptions, log: (line: string) =>
   }
   await writeFile(join(root, 'compare.md'), compareMarkdown(rows));
   await writeFile(join(root, 'compare.json'), JSON.stringify({ rows }, null, 2));
-  log(`\n${formatTable(
-    ['model', 'depth', 'mean |log r| residual', 'mean |log r| transitions', 'δ', 'test acc', 'time'],
-    rows.map((r) => [r.model, String(r.depth), r.residualLogRatio.toFixed(4), r.transitionLogRatio.toFixed(4), r.delta.toFixed(3), `${(100 * r.testAccuracy).toFixed(2)}%`, `${r.seconds.toFixed(0)} s`]),
-    [1, 2, 3, 4, 5, 6],
-  )}`);
+  log(
+    `\n${formatTable(
+      ['model', 'depth', 'mean |log r| residual', 'mean |log r| transitions', 'δ', 'test acc', 'time'],
+      rows.map((r) => [
+        r.model,
+        String(r.depth),
+        r.residualLogRatio.toFixed(4),
+        r.transitionLogRatio.toFixed(4),
+        r.delta.toFixed(3),
+        `${(100 * r.testAccuracy).toFixed(2)}%`,
+        `${r.seconds.toFixed(0)} s`,
+      ]),
+      [1, 2, 3, 4, 5, 6],
+    )}`,
+  );
   log(`\ntable: ${join(root, 'compare.md')}, ${join(root, 'compare.json')}; reports: ${join(root, '<model>', 'report', 'index.html')}`);
   return rows;
 }

@@ -23,6 +23,9 @@ export function addEvalCommand(program: Command): void {
       disposeParameters(parameters);
       const summary = { model: spec.name, dataset: dataset.name, epoch: state.epoch, testLoss: result.loss, testAccuracy: result.accuracy, count: result.count };
       if (options.json) console.log(JSON.stringify(summary));
-      else console.log(`${spec.name} after ${state.epoch} epochs on ${dataset.name}: test accuracy ${(100 * result.accuracy).toFixed(2)}%, loss ${result.loss.toFixed(4)} (${result.count} images)`);
+      else
+        console.log(
+          `${spec.name} after ${state.epoch} epochs on ${dataset.name}: test accuracy ${(100 * result.accuracy).toFixed(2)}%, loss ${result.loss.toFixed(4)} (${result.count} images)`,
+        );
     });
 }

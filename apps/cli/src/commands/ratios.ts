@@ -1,17 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import {
-  activateBackend,
-  buildNetworkSpec,
-  createRandomState,
-  disposeParameters,
-  fillNormal,
-  initializeParameters,
-  parseModelName,
-  randomInteger,
-  tf,
-} from '@procrustes/core';
+import { activateBackend, buildNetworkSpec, createRandomState, disposeParameters, fillNormal, initializeParameters, parseModelName, randomInteger, tf } from '@procrustes/core';
 import { saveWeights } from '@procrustes/core/node';
 import { probeBatch } from '@procrustes/probes';
 import { parseInputShape, parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
@@ -74,7 +64,16 @@ export function addRatiosCommand(program: Command): void {
       console.log(
         formatTable(
           ['unit', 'kind', 'mean', 'median', 'p5', 'p95', 'δ_l', 'forward'],
-          ratios.units.map((u) => [String(u.index), u.kind, u.ratioMean.toFixed(4), u.gradient.median.toFixed(4), u.gradient.p5.toFixed(4), u.gradient.p95.toFixed(4), u.gradient.delta.toFixed(4), u.forward.mean.toFixed(4)]),
+          ratios.units.map((u) => [
+            String(u.index),
+            u.kind,
+            u.ratioMean.toFixed(4),
+            u.gradient.median.toFixed(4),
+            u.gradient.p5.toFixed(4),
+            u.gradient.p95.toFixed(4),
+            u.gradient.delta.toFixed(4),
+            u.forward.mean.toFixed(4),
+          ]),
           [0, 2, 3, 4, 5, 6, 7],
         ),
       );

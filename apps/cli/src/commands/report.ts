@@ -8,7 +8,7 @@ export function addReportCommand(program: Command): void {
     .description('write a self-contained HTML report with SVG and PNG figures for a run directory')
     .argument('<run>', 'run directory (as given to train --out)')
     .option('--out <dir>', 'where to write it (default <run>/report)')
-    .option('--previous-checkpoint', "verify the run against its checkpoint before the newest")
+    .option('--previous-checkpoint', 'verify the run against its checkpoint before the newest')
     .action(async (run: string, options: { out?: string; previousCheckpoint?: boolean }) => {
       await readRunConfig(run);
       // The records are reported only if the checkpoint vouches for them (config and records sealed in its manifest).

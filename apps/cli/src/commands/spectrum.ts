@@ -1,6 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { buildNetworkSpec, usageError } from '@procrustes/core';
@@ -50,7 +48,14 @@ async function checkpointSpectra(run: string, json: boolean, slot: CheckpointSlo
   console.log(
     formatTable(
       ['convolution', 'input', 'stride', 'largest', 'smallest', 'condition'],
-      rows.map((r) => [r.name, r.inputSize.join('x'), String(r.stride), r.largest.toFixed(4), r.smallest.toExponential(3), Number.isFinite(r.condition) ? r.condition.toFixed(2) : '∞']),
+      rows.map((r) => [
+        r.name,
+        r.inputSize.join('x'),
+        String(r.stride),
+        r.largest.toFixed(4),
+        r.smallest.toExponential(3),
+        Number.isFinite(r.condition) ? r.condition.toFixed(2) : '∞',
+      ]),
       [2, 3, 4, 5],
     ),
   );
@@ -87,7 +92,17 @@ export function addSpectrumCommands(program: Command): void {
     .addOption(new Option('--compat <behaviour>', "reproduce the paper's published code").choices(['reference-code']))
     .option('--json', 'print JSON')
     .action(
-      async (options: { kernel: string; inputSize: [number, number]; mode: 'procrustes' | 'clip'; scale?: number; max?: number; method: 'exact' | 'newton-schulz'; iterations?: number; compat?: 'reference-code'; json?: boolean }) => {
+      async (options: {
+        kernel: string;
+        inputSize: [number, number];
+        mode: 'procrustes' | 'clip';
+        scale?: number;
+        max?: number;
+        method: 'exact' | 'newton-schulz';
+        iterations?: number;
+        compat?: 'reference-code';
+        json?: boolean;
+      }) => {
         if (options.mode === 'procrustes' && options.scale === undefined) throw usageError('--mode procrustes needs --scale');
         if (options.mode === 'clip' && options.max === undefined) throw usageError('--mode clip needs --max');
         const target = options.mode === 'procrustes' ? { mode: 'procrustes' as const, scale: options.scale! } : { mode: 'clip' as const, max: options.max! };

@@ -34,7 +34,9 @@ export const START_JOB: TrainCommandOptions = {
 export function addStartCommand(program: Command): void {
   program
     .command('start')
-    .description(`the Quick-start job: resnet-8, procresnet-10 and plain-8 (width ${START_JOB.width}), ${START_JOB.epochs} epochs each on the embedded Fashion-MNIST subset with probes, on WASM; prints the comparison table`)
+    .description(
+      `the Quick-start job: resnet-8, procresnet-10 and plain-8 (width ${START_JOB.width}), ${START_JOB.epochs} epochs each on the embedded Fashion-MNIST subset with probes, on WASM; prints the comparison table`,
+    )
     .action(async () => {
       await runCompare({ ...START_JOB, families: ['resnet', 'procresnet', 'plain'], depths: [8] });
     });

@@ -121,7 +121,8 @@ function resumedConfig(run: RunConfig, options: TrainCommandOptions, given: Read
     if (!fromConfig) continue;
     const theirs = fromConfig(run);
     const ours = options[key as keyof TrainCommandOptions];
-    if (JSON.stringify(ours) !== JSON.stringify(theirs)) contradicting.push(`${flagName(key)} ${JSON.stringify(ours)} (the run has ${theirs === undefined ? 'none' : JSON.stringify(theirs)})`);
+    if (JSON.stringify(ours) !== JSON.stringify(theirs))
+      contradicting.push(`${flagName(key)} ${JSON.stringify(ours)} (the run has ${theirs === undefined ? 'none' : JSON.stringify(theirs)})`);
   }
   if (given.has('epochs') && options.epochs < run.epochs) contradicting.push(`--epochs ${options.epochs} (the run has ${run.epochs}; a run's epochs can only be extended)`);
   if (contradicting.length > 0) {
@@ -153,10 +154,7 @@ export function runConfigFromOptions(options: TrainCommandOptions, dataset: stri
     workers: options.workers ?? 1,
     recomputeUnits: options.recomputeUnits ?? false,
     divergenceFactor: options.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR,
-    plugins: [
-      ...regularizerPlugins(options, name.family),
-      ...(options.probeEvery ? [{ name: 'probes', options: { every: options.probeEvery } }] : []),
-    ],
+    plugins: [...regularizerPlugins(options, name.family), ...(options.probeEvery ? [{ name: 'probes', options: { every: options.probeEvery } }] : [])],
   };
 }
 
@@ -217,10 +215,16 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
   const trainCount = Math.min(dataset.train.count, config.limitTrain ?? Infinity);
   if (trainCount < config.batchSize) throw usageError(`--batch ${config.batchSize} is larger than the training set (${trainCount} images): use --batch ${trainCount} or smaller`);
   const spec = buildNetworkSpec(config.network);
-  log(`model     ${spec.name} (${config.network.block}, n=${config.network.n}, width ${config.network.width}), ${countTrainableParameters(buildNetworkSpec(config.network)).toLocaleString('en-US')} parameters`);
-  log(`data      ${dataset.name}: ${dataset.source}; train ${Math.min(dataset.train.count, config.limitTrain ?? Infinity)}, test ${Math.min(dataset.test.count, config.limitTest ?? Infinity)}`);
+  log(
+    `model     ${spec.name} (${config.network.block}, n=${config.network.n}, width ${config.network.width}), ${countTrainableParameters(buildNetworkSpec(config.network)).toLocaleString('en-US')} parameters`,
+  );
+  log(
+    `data      ${dataset.name}: ${dataset.source}; train ${Math.min(dataset.train.count, config.limitTrain ?? Infinity)}, test ${Math.min(dataset.test.count, config.limitTest ?? Infinity)}`,
+  );
   log(`backend   ${config.backend}: ${active.device}`);
-  log(`recipe    ${config.epochs} epochs, batch ${config.batchSize}, lr ${config.learningRate} (${config.schedule.kind}${config.schedule.kind === 'multistep' ? ` at ${config.schedule.milestones.join(',')}` : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}, pad ${config.augmentation.pad}, flip ${config.augmentation.flip ? 'on' : 'off'}, seed ${config.seed}`);
+  log(
+    `recipe    ${config.epochs} epochs, batch ${config.batchSize}, lr ${config.learningRate} (${config.schedule.kind}${config.schedule.kind === 'multistep' ? ` at ${config.schedule.milestones.join(',')}` : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}, pad ${config.augmentation.pad}, flip ${config.augmentation.flip ? 'on' : 'off'}, seed ${config.seed}`,
+  );
   log(`run       ${out}${options.resume ? ' (resuming)' : ''}${(config.workers ?? 1) > 1 ? `; ${config.workers} data-parallel workers` : ''}`);
 
   const interactive = process.stderr.isTTY && !options.quiet;
@@ -273,16 +277,23 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
   bar?.stop();
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-  if (result.skippedSteps.length > 0) log(`skipped   ${result.skippedSteps.length} updates with non-finite values (steps ${result.skippedSteps.slice(0, 10).join(', ')}${result.skippedSteps.length > 10 ? ', …' : ''})`);
+  if (result.skippedSteps.length > 0)
+    log(
+      `skipped   ${result.skippedSteps.length} updates with non-finite values (steps ${result.skippedSteps.slice(0, 10).join(', ')}${result.skippedSteps.length > 10 ? ', …' : ''})`,
+    );
   if (result.interrupted) {
-    log(`stopped   by ${received}: checkpoint saved in epoch ${result.interrupted.epoch + 1} after ${result.interrupted.batchesDone} batches; continue with: procrustes train --out ${out} --resume`);
+    log(
+      `stopped   by ${received}: checkpoint saved in epoch ${result.interrupted.epoch + 1} after ${result.interrupted.batchesDone} batches; continue with: procrustes train --out ${out} --resume`,
+    );
     process.exitCode = received === 'SIGTERM' ? 143 : 130;
     return result.history;
   }
   const last = result.history[result.history.length - 1];
   if (last) {
     const seconds = result.history.reduce((s, m) => s + m.seconds, 0);
-    log(`done      test accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${last.epoch} epochs; ${(seconds / result.history.length).toFixed(1)} s per epoch; checkpoint in ${out}/checkpoint`);
+    log(
+      `done      test accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${last.epoch} epochs; ${(seconds / result.history.length).toFixed(1)} s per epoch; checkpoint in ${out}/checkpoint`,
+    );
   }
   return result.history;
 }
@@ -324,8 +335,16 @@ export function addTrainOptions(command: Command): Command {
     .option('--recompute-units', "recompute each unit's inside in the backward pass (about 4× less activation memory, about 1.25× the step time)")
     .option('--workers <n>', 'worker threads for data-parallel steps on WASM (each an equal shard of the batch; batch norm per shard)', parsePositiveInteger)
     .option('--probe-every <k>', 'record per-unit gradient and forward norm ratios every k steps into probes.jsonl', parsePositiveInteger)
-    .option('--divergence-factor <k>', `stop when the loss exceeds k × the first step's loss, keeping the last good checkpoint (default ${DEFAULT_DIVERGENCE_FACTOR}; 0 = off)`, parseNonNegativeNumber)
-    .addOption(new Option('--on-nonfinite <action>', 'a NaN or infinite loss or gradient: stop (keeping the last good checkpoint) or skip the update').choices(['stop', 'skip']).default('stop'));
+    .option(
+      '--divergence-factor <k>',
+      `stop when the loss exceeds k × the first step's loss, keeping the last good checkpoint (default ${DEFAULT_DIVERGENCE_FACTOR}; 0 = off)`,
+      parseNonNegativeNumber,
+    )
+    .addOption(
+      new Option('--on-nonfinite <action>', 'a NaN or infinite loss or gradient: stop (keeping the last good checkpoint) or skip the update')
+        .choices(['stop', 'skip'])
+        .default('stop'),
+    );
 }
 
 /** The options the user set on the command line (not defaults). */

@@ -121,10 +121,7 @@ function normalizeWithBatchStatistics(
           const dy = activated ? tf.mul(outputGradient, tf.step(activated)) : outputGradient;
           const meanDy = channelMeans(dy as tf.Tensor4D);
           const meanDyCentered = channelMeans(tf.mul(dy, xCentered) as tf.Tensor4D);
-          const dx = tf.mul(
-            tf.sub(tf.sub(dy, meanDy), tf.mul(xCentered, tf.mul(tf.square(invStd), meanDyCentered))),
-            tf.mul(g, invStd),
-          );
+          const dx = tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(xCentered, tf.mul(tf.square(invStd), meanDyCentered))), tf.mul(g, invStd));
           return [dx, tf.mul(tf.mul(meanDyCentered, invStd), count), tf.mul(meanDy, count)];
         }),
     };

@@ -8,9 +8,7 @@ describe('buildNetworkSpec', () => {
     const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 3, inputShape: [28, 28, 1] });
     expect(spec.name).toBe('resnet-20');
     expect(spec.units).toHaveLength(9);
-    expect(spec.units.map((u) => u.shortcut)).toEqual([
-      'identity', 'identity', 'identity', 'projection', 'identity', 'identity', 'projection', 'identity', 'identity',
-    ]);
+    expect(spec.units.map((u) => u.shortcut)).toEqual(['identity', 'identity', 'identity', 'projection', 'identity', 'identity', 'projection', 'identity', 'identity']);
     expect(spec.units.map((u) => u.outputSize[0])).toEqual([28, 28, 28, 14, 14, 14, 7, 7, 7]);
     expect(spec.spectralTargets).toHaveLength(0);
     expect(spec.head.channels).toBe(64);
@@ -27,7 +25,17 @@ describe('buildNetworkSpec', () => {
     const spec = buildNetworkSpec({ family: 'procresnet', block: 'basic', n: 3 });
     expect(spec.name).toBe('procresnet-22');
     expect(spec.units.map((u) => u.kind)).toEqual([
-      'residual', 'residual', 'residual', 'transition', 'residual', 'residual', 'residual', 'transition', 'residual', 'residual', 'residual',
+      'residual',
+      'residual',
+      'residual',
+      'transition',
+      'residual',
+      'residual',
+      'residual',
+      'transition',
+      'residual',
+      'residual',
+      'residual',
     ]);
     expect(spec.units.filter((u) => u.kind === 'residual').every((u) => u.shortcut === 'identity')).toBe(true);
     expect(spec.spectralTargets.map((c) => [c.name, c.outputSize[0]])).toEqual([

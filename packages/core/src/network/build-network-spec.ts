@@ -1,16 +1,7 @@
 import { conv2dOutputSize } from '../layers/conv2d.js';
 import { usageError } from '../errors.js';
 import { networkDepth } from './depth.js';
-import {
-  BLOCK_KINDS,
-  FAMILIES,
-  type ConvolutionSpec,
-  type NetworkConfig,
-  type NetworkSpec,
-  type ParameterSpec,
-  type ResolvedNetworkConfig,
-  type UnitSpec,
-} from './spec.js';
+import { BLOCK_KINDS, FAMILIES, type ConvolutionSpec, type NetworkConfig, type NetworkSpec, type ParameterSpec, type ResolvedNetworkConfig, type UnitSpec } from './spec.js';
 
 function checkPositiveInteger(value: number, what: string): void {
   if (!Number.isInteger(value) || value <= 0) throw usageError(`${what} must be a positive integer, got ${value}`);
@@ -37,7 +28,9 @@ export function resolveNetworkConfig(config: NetworkConfig): ResolvedNetworkConf
   if (resolved.inputShape.length !== 3) {
     throw usageError(`inputShape must be [height, width, channels], got [${resolved.inputShape}]`);
   }
-  resolved.inputShape.forEach((v, i) => checkPositiveInteger(v, `inputShape[${i}]`));
+  resolved.inputShape.forEach((v, i) => {
+    checkPositiveInteger(v, `inputShape[${i}]`);
+  });
   if (resolved.classes < 2) throw usageError(`classes must be at least 2, got ${resolved.classes}`);
   return resolved;
 }
@@ -54,18 +47,8 @@ export function buildNetworkSpec(config: NetworkConfig): NetworkSpec {
   const parameters: ParameterSpec[] = [];
   const units: UnitSpec[] = [];
 
-  const addConvolution = (
-    name: string,
-    kernelSize: number,
-    stride: number,
-    inChannels: number,
-    outChannels: number,
-    inputSize: [number, number],
-  ): ConvolutionSpec => {
-    const outputSize: [number, number] = [
-      conv2dOutputSize(inputSize[0], kernelSize, stride),
-      conv2dOutputSize(inputSize[1], kernelSize, stride),
-    ];
+  const addConvolution = (name: string, kernelSize: number, stride: number, inChannels: number, outChannels: number, inputSize: [number, number]): ConvolutionSpec => {
+    const outputSize: [number, number] = [conv2dOutputSize(inputSize[0], kernelSize, stride), conv2dOutputSize(inputSize[1], kernelSize, stride)];
     parameters.push({ name, shape: [kernelSize, kernelSize, inChannels, outChannels], trainable: true, initializer: 'he-normal-fan-out' });
     return { name, kernelSize, stride, inChannels, outChannels, inputSize, outputSize };
   };
@@ -210,7 +193,5 @@ export function buildNetworkSpec(config: NetworkConfig): NetworkSpec {
 
 /** Number of trainable scalars (what the paper and the PyTorch peer count). */
 export function countTrainableParameters(spec: NetworkSpec): number {
-  return spec.parameters
-    .filter((p) => p.trainable)
-    .reduce((total, p) => total + p.shape.reduce((a, b) => a * b, 1), 0);
+  return spec.parameters.filter((p) => p.trainable).reduce((total, p) => total + p.shape.reduce((a, b) => a * b, 1), 0);
 }

@@ -7,10 +7,7 @@ import type { NetworkSpec } from './spec.js';
  */
 export function forwardFlopsPerImage(spec: NetworkSpec): number {
   const convolutions = [spec.stem.convolution, ...spec.units.flatMap((u) => [...u.convolutions, ...(u.shortcutConvolution ? [u.shortcutConvolution] : [])])];
-  const convolutionFlops = convolutions.reduce(
-    (total, c) => total + 2 * c.outputSize[0] * c.outputSize[1] * c.kernelSize * c.kernelSize * c.inChannels * c.outChannels,
-    0,
-  );
+  const convolutionFlops = convolutions.reduce((total, c) => total + 2 * c.outputSize[0] * c.outputSize[1] * c.kernelSize * c.kernelSize * c.inChannels * c.outChannels, 0);
   return convolutionFlops + 2 * spec.head.channels * spec.head.classes;
 }
 

@@ -31,12 +31,7 @@ export interface ForwardResult {
 }
 
 /** The network's forward pass, from NHWC images to logits. */
-export function forward(
-  spec: NetworkSpec,
-  parameters: Readonly<Record<string, tf.Tensor>>,
-  x: tf.Tensor4D,
-  options: ForwardOptions,
-): ForwardResult {
+export function forward(spec: NetworkSpec, parameters: Readonly<Record<string, tf.Tensor>>, x: tf.Tensor4D, options: ForwardOptions): ForwardResult {
   const [height, width, channels] = spec.config.inputShape;
   if (x.rank !== 4 || x.shape[1] !== height || x.shape[2] !== width || x.shape[3] !== channels) {
     throw new RangeError(`${spec.name} expects input [batch, ${height}, ${width}, ${channels}], got [${x.shape}]`);
@@ -100,8 +95,7 @@ function layerContext(parameters: Record<string, tf.Tensor>, training: boolean):
     }
     return result.y;
   };
-  const convolve = (h: tf.Tensor4D, name: string, stride: number): tf.Tensor4D =>
-    conv2d(h, weight(name) as tf.Tensor4D, stride);
+  const convolve = (h: tf.Tensor4D, name: string, stride: number): tf.Tensor4D => conv2d(h, weight(name) as tf.Tensor4D, stride);
   return { weight, preActivation, convolve, statistics };
 }
 
@@ -138,7 +132,9 @@ function applyUnitWithRecomputation(
   const run = (input: tf.Tensor4D, weights: tf.Tensor[]) => {
     // The unit's weights over the network's, without copying the whole table for every unit.
     const local: Record<string, tf.Tensor> = Object.create(parameters);
-    names.forEach((name, i) => (local[name] = weights[i]));
+    names.forEach((name, i) => {
+      local[name] = weights[i];
+    });
     const layers = layerContext(local, true);
     return { y: applyUnit(unit, input, layers), statistics: layers.statistics };
   };

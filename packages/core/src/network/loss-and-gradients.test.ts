@@ -31,7 +31,12 @@ describe('lossAndGradients against finite differences', () => {
         const before = tf.memory().numTensors;
         const result = lossAndGradients(spec, parameters, x, labels);
         const trainable = spec.parameters.filter((p) => p.trainable);
-        const directions = trainable.map((p, i) => normals(p.shape.reduce((a, b) => a * b, 1), 100 + i));
+        const directions = trainable.map((p, i) =>
+          normals(
+            p.shape.reduce((a, b) => a * b, 1),
+            100 + i,
+          ),
+        );
         // A unit direction, so that the finite-difference step is small for every weight.
         const norm = Math.sqrt(directions.reduce((s, d) => s + d.reduce((t, v) => t + v * v, 0), 0));
         for (const d of directions) for (let k = 0; k < d.length; k++) d[k] /= norm;

@@ -7,10 +7,7 @@ import type { NetworkSpec, ParameterSpec } from './spec.js';
 export type NetworkParameters = Record<string, tf.Variable>;
 
 /** Host values of a parameter in spec order, drawn from a seeded generator. */
-export function initialParameterValues(
-  spec: NetworkSpec,
-  seed: number,
-): { values: Map<string, Float32Array>; state: RandomState } {
+export function initialParameterValues(spec: NetworkSpec, seed: number): { values: Map<string, Float32Array>; state: RandomState } {
   let state = createRandomState(seed);
   const values = new Map<string, Float32Array>();
   for (const p of spec.parameters) {
@@ -46,13 +43,10 @@ export function initializeParameters(spec: NetworkSpec, seed: number): NetworkPa
 }
 
 /** Creates the network's variables from values supplied per parameter. */
-export function createParameters(
-  spec: NetworkSpec,
-  valueOf: (parameter: ParameterSpec) => Float32Array | tf.Tensor,
-): NetworkParameters {
+export function createParameters(spec: NetworkSpec, valuesOf: (parameter: ParameterSpec) => Float32Array | tf.Tensor): NetworkParameters {
   const parameters: NetworkParameters = {};
   for (const p of spec.parameters) {
-    const value = valueOf(p);
+    const value = valuesOf(p);
     // Variables are not given tfjs names: names are process-global and two networks would collide.
     parameters[p.name] =
       value instanceof tf.Tensor

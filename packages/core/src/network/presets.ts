@@ -43,25 +43,17 @@ export function parseModelName(name: string): Pick<NetworkConfig, 'family' | 'bl
   const match = /^([a-z]+)-(\d+)(?:-(basic|bottleneck))?$/.exec(name);
   const presetList = MODEL_PRESETS.map((p) => p.name).join(', ');
   if (!match) {
-    throw usageError(
-      `unknown model '${name}': use FAMILY-DEPTH[-basic|-bottleneck] with FAMILY one of ${FAMILIES.join(', ')}, e.g. one of ${presetList}`,
-    );
+    throw usageError(`unknown model '${name}': use FAMILY-DEPTH[-basic|-bottleneck] with FAMILY one of ${FAMILIES.join(', ')}, e.g. one of ${presetList}`);
   }
   const family = match[1] as Family;
   if (!FAMILIES.includes(family)) {
     throw usageError(`unknown family '${match[1]}' in model '${name}': choose one of ${FAMILIES.join(', ')}`);
   }
   const depth = Number(match[2]);
-  const blocks: BlockKind[] = match[3]
-    ? [match[3] as BlockKind]
-    : depth >= BOTTLENECK_FROM_DEPTH
-      ? ['bottleneck', 'basic']
-      : ['basic', 'bottleneck'];
+  const blocks: BlockKind[] = match[3] ? [match[3] as BlockKind] : depth >= BOTTLENECK_FROM_DEPTH ? ['bottleneck', 'basic'] : ['basic', 'bottleneck'];
   for (const block of blocks) {
     const n = unitsPerStageForDepth(family, block, depth);
     if (n !== undefined) return { family, block, n };
   }
-  throw usageError(
-    `depth ${depth} is not of the form ${match[3] ? `for ${match[3]} units of ` : ''}${family}: ${depthForms(family)} with n ≥ 1`,
-  );
+  throw usageError(`depth ${depth} is not of the form ${match[3] ? `for ${match[3]} units of ` : ''}${family}: ${depthForms(family)} with n ≥ 1`);
 }

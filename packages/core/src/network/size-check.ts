@@ -17,13 +17,17 @@ export function trainingSizeProblem(spec: NetworkSpec, batchSize: number): strin
   for (const p of spec.parameters) tensors.push([`the weight '${p.name}' [${p.shape.join('×')}]`, p.shape.reduce((a, b) => a * b, 1)]);
   const convolutions = [spec.stem.convolution, ...spec.units.flatMap((u) => [...u.convolutions, ...(u.shortcutConvolution ? [u.shortcutConvolution] : [])])];
   for (const conv of convolutions) {
-    tensors.push([`the output of '${conv.name}' (${batchSize}×${conv.outputSize[0]}×${conv.outputSize[1]}×${conv.outChannels})`, batchSize * conv.outputSize[0] * conv.outputSize[1] * conv.outChannels]);
+    tensors.push([
+      `the output of '${conv.name}' (${batchSize}×${conv.outputSize[0]}×${conv.outputSize[1]}×${conv.outChannels})`,
+      batchSize * conv.outputSize[0] * conv.outputSize[1] * conv.outChannels,
+    ]);
   }
   for (const [what, elements] of tensors) {
     if (elements * 4 > MAX_TENSOR_BYTES) return `${what} would take ${gib(elements * 4)}, more than one tensor can hold (${gib(MAX_TENSOR_BYTES)})`;
   }
   const weights = spec.parameters.reduce((total, p) => total + p.shape.reduce((a, b) => a * b, 1), 0);
   // Weights, momentum and gradients are alive together in every step.
-  if (3 * 4 * weights > 2 * MAX_TENSOR_BYTES) return `its ${weights.toLocaleString('en-US')} weights with momentum and gradients would take ${gib(12 * weights)}, more than the 4 GiB a backend here can hold`;
+  if (3 * 4 * weights > 2 * MAX_TENSOR_BYTES)
+    return `its ${weights.toLocaleString('en-US')} weights with momentum and gradients would take ${gib(12 * weights)}, more than the 4 GiB a backend here can hold`;
   return undefined;
 }

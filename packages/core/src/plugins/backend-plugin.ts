@@ -68,10 +68,7 @@ export async function activateBackend(name: string): Promise<ActiveBackend> {
   const plugin = getBackendPlugin(name);
   const availability = await plugin.checkAvailability();
   if (!availability.available) {
-    throw usageError(
-      `backend '${name}' is not available here: ${availability.reason ?? 'no reason given'}` +
-        (availability.fix ? `\n  fix: ${availability.fix}` : ''),
-    );
+    throw usageError(`backend '${name}' is not available here: ${availability.reason ?? 'no reason given'}${availability.fix ? `\n  fix: ${availability.fix}` : ''}`);
   }
   return plugin.activate();
 }

@@ -33,7 +33,9 @@ describe('weights in TensorFlow.js format', () => {
     const spec = buildNetworkSpec(parseModelName('resnet-20'));
     const directory = await mkdtemp(join(tmpdir(), 'procrustes-weights-'));
     await saveWeights(directory, initializeParameters(spec, 1));
-    await expect(loadParameters(directory, buildNetworkSpec(parseModelName('resnet-56')))).rejects.toThrow(/weight 'units\/3\/conv1\/kernel' has shape \[3,3,16,32\] but resnet-56 needs \[3,3,16,16\]/);
+    await expect(loadParameters(directory, buildNetworkSpec(parseModelName('resnet-56')))).rejects.toThrow(
+      /weight 'units\/3\/conv1\/kernel' has shape \[3,3,16,32\] but resnet-56 needs \[3,3,16,16\]/,
+    );
     const shard = await readFile(join(directory, 'weights.bin'));
     await writeFile(join(directory, 'weights.bin'), shard.subarray(0, shard.length - 8));
     await expect(loadParameters(directory, spec)).rejects.toThrow(/truncated/);

@@ -11,11 +11,7 @@ import { decodeWeights, encodeWeights, WEIGHTS_SHARD_NAME } from './weights-form
  * Writes `model.json` and `weights.bin` into `directory`. Each file is written to a temporary
  * name and renamed, so a reader never sees half a file.
  */
-export async function saveWeights(
-  directory: string,
-  tensors: Record<string, tf.Tensor>,
-  metadata?: Record<string, unknown>,
-): Promise<void> {
+export async function saveWeights(directory: string, tensors: Record<string, tf.Tensor>, metadata?: Record<string, unknown>): Promise<void> {
   const { modelJson, shard } = await encodeWeights(tensors, metadata);
   await mkdir(directory, { recursive: true });
   const shardPath = join(directory, WEIGHTS_SHARD_NAME);

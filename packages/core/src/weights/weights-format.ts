@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { usageError } from '../errors.js';
 
 /** One tensor entry of a TensorFlow.js weights manifest. */
@@ -20,10 +20,7 @@ export interface WeightsModelJson {
 export const WEIGHTS_SHARD_NAME = 'weights.bin';
 
 /** Encodes named tensors into a weights manifest and one binary shard (float32, little-endian). */
-export async function encodeWeights(
-  tensors: Record<string, tf.Tensor>,
-  metadata?: Record<string, unknown>,
-): Promise<{ modelJson: WeightsModelJson; shard: Uint8Array }> {
+export async function encodeWeights(tensors: Record<string, tf.Tensor>, metadata?: Record<string, unknown>): Promise<{ modelJson: WeightsModelJson; shard: Uint8Array }> {
   const entries: WeightEntry[] = [];
   const chunks: Float32Array[] = [];
   let bytes = 0;
@@ -52,11 +49,7 @@ export async function encodeWeights(
 }
 
 /** Decodes a weights manifest and its shards (concatenated per group, in path order) into host arrays. */
-export function decodeWeights(
-  modelJson: unknown,
-  readShard: (path: string) => Uint8Array,
-  source = 'model.json',
-): Map<string, { shape: number[]; values: Float32Array }> {
+export function decodeWeights(modelJson: unknown, readShard: (path: string) => Uint8Array, source = 'model.json'): Map<string, { shape: number[]; values: Float32Array }> {
   const manifest = (modelJson as { weightsManifest?: unknown })?.weightsManifest;
   if (!Array.isArray(manifest)) throw usageError(`${source} has no weightsManifest: it is not a TensorFlow.js weights file`);
   const result = new Map<string, { shape: number[]; values: Float32Array }>();

@@ -81,7 +81,9 @@ export async function createDataParallelGradients(
     await Promise.all(pool.map((w) => w.terminate()));
     throw error;
   };
-  await Promise.all(pool.map((w) => ask(w, { kind: 'init', network: spec.config, backend: { name: options.backend.name, module }, recomputeUnits: options.recomputeUnits }))).catch(stopAllOnFailure);
+  await Promise.all(pool.map((w) => ask(w, { kind: 'init', network: spec.config, backend: { name: options.backend.name, module }, recomputeUnits: options.recomputeUnits }))).catch(
+    stopAllOnFailure,
+  );
   const trainable = spec.parameters.filter((p) => p.trainable);
   return {
     workers,
@@ -90,9 +92,7 @@ export async function createDataParallelGradients(
       const imageSize = h * w * c;
       const weights = await Promise.all(spec.parameters.map(async (p) => (await parameters[p.name].data()) as Float32Array));
       const shardSize = Math.ceil(batch.size / workers);
-      const shards = pool
-        .map((_, k) => [k * shardSize, Math.min(batch.size, (k + 1) * shardSize)] as const)
-        .filter(([start, end]) => end > start);
+      const shards = pool.map((_, k) => [k * shardSize, Math.min(batch.size, (k + 1) * shardSize)] as const).filter(([start, end]) => end > start);
       const replies = await Promise.all(
         shards.map(([start, end], k) =>
           ask(pool[k], {
@@ -110,11 +110,25 @@ export async function createDataParallelGradients(
       const fractions = shards.map(([start, end]) => (end - start) / batch.size);
       const gradients: Record<string, tf.Tensor> = {};
       trainable.forEach((p, i) => {
-        gradients[p.name] = tf.tensor(weightedSum(results.map((r) => r.gradients[i]), fractions), p.shape);
+        gradients[p.name] = tf.tensor(
+          weightedSum(
+            results.map((r) => r.gradients[i]),
+            fractions,
+          ),
+          p.shape,
+        );
       });
       const statistics = new Map<string, tf.Tensor1D>();
       results[0].statisticNames.forEach((name, i) => {
-        statistics.set(name, tf.tensor1d(weightedSum(results.map((r) => r.statistics[i]), fractions)));
+        statistics.set(
+          name,
+          tf.tensor1d(
+            weightedSum(
+              results.map((r) => r.statistics[i]),
+              fractions,
+            ),
+          ),
+        );
       });
       return {
         loss: results.reduce((s, r, k) => s + fractions[k] * r.loss, 0),

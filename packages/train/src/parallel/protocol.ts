@@ -24,5 +24,7 @@ export interface ShardResult {
 }
 
 /** The worker loads the run's backend plugin from its module and activates it by name, through the registry. */
-export type WorkerMessage = { kind: 'init'; network: NetworkConfig; backend: { name: string; module: BackendPluginModule }; recomputeUnits?: boolean } | { kind: 'step'; request: ShardRequest };
+export type WorkerMessage =
+  | { kind: 'init'; network: NetworkConfig; backend: { name: string; module: BackendPluginModule }; recomputeUnits?: boolean }
+  | { kind: 'step'; request: ShardRequest };
 export type WorkerReply = { kind: 'ready' } | { kind: 'result'; result: ShardResult } | { kind: 'error'; message: string };

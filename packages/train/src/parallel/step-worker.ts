@@ -1,16 +1,7 @@
 // A worker thread of data-parallel training: its own TensorFlow.js engine on the run's backend,
 // a replica of the network, and one forward/backward pass per request on its shard of the batch.
 import { parentPort } from 'node:worker_threads';
-import {
-  activateBackend,
-  buildNetworkSpec,
-  createParameters,
-  registerBackendPlugin,
-  tf,
-  type BackendPlugin,
-  type NetworkParameters,
-  type NetworkSpec,
-} from '@procrustes/core';
+import { activateBackend, buildNetworkSpec, createParameters, registerBackendPlugin, tf, type BackendPlugin, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
 import { disposePass, forwardBackward } from '../training-step.js';
 import type { ShardRequest, ShardResult, WorkerMessage } from './protocol.js';
 
@@ -21,7 +12,8 @@ let recomputeUnits = false;
 async function initialize(message: Extract<WorkerMessage, { kind: 'init' }>): Promise<void> {
   const loaded = (await import(message.backend.module.url)) as Record<string, BackendPlugin | undefined>;
   const plugin = loaded[message.backend.module.exportName];
-  if (!plugin || plugin.name !== message.backend.name) throw new Error(`${message.backend.module.url} does not export the backend plugin '${message.backend.name}' as ${message.backend.module.exportName}`);
+  if (!plugin || plugin.name !== message.backend.name)
+    throw new Error(`${message.backend.module.url} does not export the backend plugin '${message.backend.name}' as ${message.backend.module.exportName}`);
   registerBackendPlugin(plugin);
   await activateBackend(plugin.name);
   spec = buildNetworkSpec(message.network);
@@ -32,7 +24,11 @@ async function initialize(message: Extract<WorkerMessage, { kind: 'init' }>): Pr
 async function computeShard(request: ShardRequest): Promise<ShardResult> {
   if (!spec || !parameters) throw new Error('worker used before initialisation');
   // Inside tidy: assign keeps the values, the temporary tensors go (a leak here filled the WASM heap).
-  tf.tidy(() => spec!.parameters.forEach((p, i) => parameters![p.name].assign(tf.tensor(request.weights[i], p.shape))));
+  tf.tidy(() =>
+    spec!.parameters.forEach((p, i) => {
+      parameters![p.name].assign(tf.tensor(request.weights[i], p.shape));
+    }),
+  );
   const pass = await forwardBackward(spec, parameters, { inputs: request.inputs, labels: request.labels, size: request.inputShape[0] }, { recomputeUnits });
   const trainable = spec.parameters.filter((p) => p.trainable);
   const gradients = await Promise.all(trainable.map(async (p) => (await pass.gradients[p.name].data()) as Float32Array));
@@ -49,7 +45,10 @@ parentPort!.on('message', async (message: WorkerMessage) => {
       parentPort!.postMessage({ kind: 'ready' });
     } else {
       const result = await computeShard(message.request);
-      parentPort!.postMessage({ kind: 'result', result }, [...result.gradients, ...result.statistics].map((a) => a.buffer as ArrayBuffer));
+      parentPort!.postMessage(
+        { kind: 'result', result },
+        [...result.gradients, ...result.statistics].map((a) => a.buffer as ArrayBuffer),
+      );
     }
   } catch (error) {
     parentPort!.postMessage({ kind: 'error', message: (error as Error).message });
