@@ -105,4 +105,35 @@ describe('data-parallel workers', () => {
     };
     await expect(createDataParallelGradients(spec, 2, { backend: plugin })).rejects.toThrow(/'inline' cannot run in worker threads .* --workers 1/);
   });
+
+  it('a probed step computed here shard by shard equals the workers’ step (and records the whole batch’s ratios)', async () => {
+    const { activateBackend, buildNetworkSpec, initializeParameters, registerBackendPlugin, tf } = await import('@procrustes/core');
+    const { wasmBackendPlugin } = await import('@procrustes/backend-wasm');
+    const { createProbePlugin } = await import('@procrustes/probes');
+    const { createDataParallelGradients, createSgdState, trainingStep } = await import('@procrustes/train');
+    registerBackendPlugin(wasmBackendPlugin);
+    await activateBackend('wasm');
+    const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 4, inputShape: [8, 8, 1], classes: 3 });
+    const parallel = await createDataParallelGradients(spec, 2, { backend: wasmBackendPlugin });
+    const batch = { inputs: new Float32Array(7 * 64).map((_, i) => Math.sin(i)), labels: Int32Array.from([0, 1, 2, 0, 1, 2, 0]), size: 7 };
+    const weights: number[][] = [];
+    for (const probed of [false, true]) {
+      const parameters = initializeParameters(spec, 0);
+      const probes = createProbePlugin({ every: 1 });
+      const session = { spec, parameters, optimizer: createSgdState(spec), update: { momentum: 0.9, weightDecay: 1e-4 }, plugins: probed ? [probes] : [], parallel };
+      for (let step = 0; step < 3; step++) {
+        const result = await trainingStep(session, batch, { epoch: 0, batch: step, step, learningRate: 0.1 });
+        if (probed) {
+          const record = result.records[0].record as { units: Array<{ ratioMean: number }> };
+          expect(record.units).toHaveLength(spec.units.length);
+          for (const u of record.units) expect(Number.isFinite(u.ratioMean)).toBe(true);
+        }
+      }
+      weights.push(Object.values(parameters).flatMap((p) => Array.from(p.dataSync())));
+      tf.dispose([...Object.values(parameters), ...Object.values(session.optimizer)]);
+    }
+    await parallel.dispose();
+    const worst = Math.max(...weights[0].map((w, i) => Math.abs(w - weights[1][i]) / Math.max(1e-3, Math.abs(w))));
+    expect(worst).toBeLessThan(1e-4);
+  }, 60_000);
 });

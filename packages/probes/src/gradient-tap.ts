@@ -43,3 +43,27 @@ export function createGradientTap(): GradientTap {
     },
   };
 }
+
+/**
+ * The taps of the shards of one step as one tap over the whole batch (per-sample norms
+ * concatenated in shard order): a step computed in shards is probed like one pass.
+ */
+export function mergeGradientTaps(taps: GradientTap[]): GradientTap {
+  if (taps.length === 1) return taps[0];
+  const concatenated = (maps: Map<number, tf.Tensor1D>[]) => {
+    const merged = new Map<number, tf.Tensor1D>();
+    for (const index of maps[0].keys()) merged.set(index, tf.concat(maps.map((m) => m.get(index)!)) as tf.Tensor1D);
+    return merged;
+  };
+  const gradientNorms = concatenated(taps.map((t) => t.gradientNorms));
+  const activationNorms = concatenated(taps.map((t) => t.activationNorms));
+  return {
+    tap: taps[0].tap,
+    gradientNorms,
+    activationNorms,
+    dispose() {
+      for (const t of [...gradientNorms.values(), ...activationNorms.values()]) t.dispose();
+      for (const t of taps) t.dispose();
+    },
+  };
+}

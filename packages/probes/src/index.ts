@@ -1,5 +1,6 @@
-export { createGradientTap, type GradientTap } from './gradient-tap.js';
+export { createGradientTap, mergeGradientTaps, type GradientTap } from './gradient-tap.js';
 export { normRatios, summarize, type NormRatios, type UnitRatios, type RatioSummary } from './norm-ratios.js';
 export { probeBatch } from './probe-batch.js';
 export { createProbePlugin, probePluginFactory, type ProbePlugin, type ProbePluginOptions } from './probe-plugin.js';
 export { unitJacobianSpectrum, type JacobianSpectrum, type JacobianSpectrumOptions } from './unit-jacobian-spectrum.js';
+export { isTransitionUnit } from './transition-units.js';

@@ -1,5 +1,5 @@
 import { usageError, type TrainingPlugin, type TrainingPluginFactory, type UnitTap } from '@procrustes/core';
-import { createGradientTap, type GradientTap } from './gradient-tap.js';
+import { createGradientTap, mergeGradientTaps, type GradientTap } from './gradient-tap.js';
 import { normRatios } from './norm-ratios.js';
 
 export interface ProbePluginOptions {
@@ -19,19 +19,21 @@ export interface ProbePlugin extends TrainingPlugin {
 export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin {
   const every = options.every ?? 10;
   if (!Number.isInteger(every) || every <= 0) throw usageError(`probes: every must be a positive integer, got ${every}`);
-  let current: GradientTap | undefined;
+  // One tap per forward pass of the step: one, or one per shard when the step runs in shards.
+  let current: GradientTap[] = [];
   return {
     name: 'probes',
     records: ['probes'],
     tapFor(step: number) {
       if (step % every !== 0) return undefined;
-      current = createGradientTap();
-      return current.tap;
+      const tap = createGradientTap();
+      current.push(tap);
+      return tap.tap;
     },
     async afterGradients(context) {
-      if (!current) return;
-      const tap = current;
-      current = undefined;
+      if (current.length === 0) return;
+      const tap = mergeGradientTaps(current);
+      current = [];
       const ratios = await normRatios(context.network, tap);
       tap.dispose();
       const record = {
@@ -54,7 +56,8 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
       return [{ stream: 'probes', record }];
     },
     dispose() {
-      current?.dispose();
+      for (const tap of current) tap.dispose();
+      current = [];
     },
   };
 }

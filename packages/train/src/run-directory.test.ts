@@ -75,6 +75,22 @@ describe('the run directory', () => {
     expect(existsSync(join(directory, 'lock'))).toBe(false);
   }, 120_000);
 
+  it('checkpoints every k steps inside an epoch change nothing computed, and resuming from one ends like an uninterrupted run', async () => {
+    const whole = fresh('whole-k');
+    const reference = await trainNetwork({ config, dataset, runDirectory: whole, plugins: [recordingPlugin()] });
+    const directory = fresh('every-k');
+    const periodic = await trainNetwork({ config, dataset, runDirectory: directory, plugins: [recordingPlugin()], checkpointEverySteps: 4 });
+    expect(weightsOf(periodic.parameters)).toEqual(weightsOf(reference.parameters));
+    // The checkpoint before the last is the one taken inside epoch 3 (after 4 of its 6 batches).
+    const previous = await loadCheckpoint(directory, periodic.spec, 'previous');
+    expect([previous.state.epoch, previous.state.batchesDone, previous.state.step]).toEqual([2, 4, 16]);
+    const resumed = await trainNetwork({ config, dataset, runDirectory: directory, plugins: [recordingPlugin()], resume: true, previousCheckpoint: true });
+    expect(weightsOf(resumed.parameters)).toEqual(weightsOf(reference.parameters));
+    for (const file of ['metrics.jsonl', 'steps.jsonl', 'epochs.jsonl']) {
+      expect(reproducibleRunFiles(directory)[file], file).toBe(reproducibleRunFiles(whole)[file]);
+    }
+  }, 120_000);
+
   it('a crash after an epoch’s records but before its checkpoint (a finished run’s last epoch) is repaired on resume', async () => {
     const whole = fresh('finished');
     await trainNetwork({ config, dataset, runDirectory: whole });
@@ -118,11 +134,14 @@ describe('the run directory', () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     writeFileSync(join(directory, 'lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), started: '2026-01-01T00:00:00Z', command: 'train' }));
     await expect(trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true })).rejects.toThrow(
-      new RegExp(`stale lock of process ${dead.stdout} .* no longer running .* remove the lock \\(rm ${join(directory, 'lock')}\\)`),
+      new RegExp(`stale lock of process ${dead.stdout} .* no longer running .* remove the lock \\(rm ${join(directory, 'lock')}, or pass --break-stale-lock\\)`),
     );
-    rmSync(join(directory, 'lock'));
-    const resumed = await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true });
+    // --break-stale-lock removes a dead process's lock, and only such a lock.
+    const resumed = await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true, breakStaleLock: true });
     expect(resumed.history).toHaveLength(2);
+    writeFileSync(join(directory, 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'train' }));
+    await expect(trainNetwork({ config: { ...config, epochs: 3 }, dataset, runDirectory: directory, resume: true, breakStaleLock: true })).rejects.toThrow(/is writing it/);
+    rmSync(join(directory, 'lock'));
   }, 120_000);
 
   describe('every checkpoint file is verified on load', () => {

@@ -41,18 +41,30 @@ function describeOwner(path: string): string {
     return `it is locked by ${who}; if that process no longer runs, remove the lock (rm ${path})`;
   }
   if (!isRunning(owner.pid)) {
-    return `it holds a stale lock of ${who}, which is no longer running (it was killed before it could clean up); if no other process writes this run, remove the lock (rm ${path}) and run again`;
+    return `it holds a stale lock of ${who}, which is no longer running (it was killed before it could clean up); if no other process writes this run, remove the lock (rm ${path}, or pass --break-stale-lock) and run again`;
   }
   return `${who} is writing it; wait for it to finish or stop it (kill ${owner.pid}): two processes must not write one run directory`;
 }
 
+/** The lock's owner when it is a process on this host that no longer runs, else undefined. */
+function staleOwner(path: string): LockOwner | undefined {
+  try {
+    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    return owner.host === hostname() && !isRunning(owner.pid) ? owner : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Locks a run directory for writing: `<run>/lock` created exclusively, holding pid and host.
- * A lock that exists is never taken over; the error says whose it is and, for a dead
- * process's lock, how to clear it.
+ * A lock that exists is not taken over; the error says whose it is and, for a dead process's
+ * lock, how to clear it. `breakStale` (the user's explicit `--break-stale-lock`) removes a lock
+ * whose process is known to be gone (same host, pid not running), and only such a lock.
  */
-export async function lockRunDirectory(runDirectory: string): Promise<RunLock> {
+export async function lockRunDirectory(runDirectory: string, options: { breakStale?: boolean } = {}): Promise<RunLock> {
   const path = join(runDirectory, LOCK_FILE);
+  if (options.breakStale && staleOwner(path)) unlinkSync(path);
   let handle: FileHandle;
   try {
     handle = await open(path, 'wx');

@@ -70,12 +70,19 @@ export interface TrainOptions {
   previousCheckpoint?: boolean;
   /** Start a new run in a directory that already holds one (its checkpoints and records are removed). */
   overwrite?: boolean;
+  /** Remove the run's lock if it is stale (its process, on this host, no longer runs). */
+  breakStaleLock?: boolean;
   plugins?: TrainingPlugin[];
   onProgress?: (progress: StepProgress | EpochProgress) => void;
   /** Told every record as it is made (the run directory gets them too). */
   onRecords?: (records: PluginRecord[]) => void;
   /** Stop (after checkpointing) once this many epochs are complete; used to test resuming. */
   stopAfterEpoch?: number;
+  /**
+   * Also checkpoint every this many steps inside an epoch (default: at epoch ends only), so that
+   * a kill loses at most that many steps of a long epoch. Does not change what is computed.
+   */
+  checkpointEverySteps?: number;
   /** Aborting saves a checkpoint at the next step boundary and returns with `interrupted`. */
   signal?: AbortSignal;
   /** Non-finite loss or gradients: 'stop' (default) throws NonFiniteError; 'skip' skips that update. */
@@ -152,7 +159,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     if (runDirectory) {
       if (existsSync(runDirectory) && !statSync(runDirectory).isDirectory()) throw usageError(`${runDirectory} is a file, not a run directory: choose another --out`);
       await mkdir(runDirectory, { recursive: true });
-      lock = await lockRunDirectory(runDirectory);
+      lock = await lockRunDirectory(runDirectory, { breakStale: options.breakStaleLock });
     }
     let history: EpochMetrics[] = [];
     let startEpoch = 0;
@@ -269,6 +276,11 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
         afterStep: async (step, sums, position) => {
           if (step.skipped) skippedSteps.push(position.step);
           await record(step.records);
+          const every = options.checkpointEverySteps;
+          if (every && (position.step + 1) % every === 0 && position.batch + 1 < steps) {
+            const seconds = (performance.now() - started) / 1000;
+            await checkpoint({ epoch, batchesDone: position.batch + 1, partial: { ...sums, seconds }, step: position.step + 1, history });
+          }
           options.onProgress?.({
             kind: 'step',
             epoch,

@@ -113,6 +113,50 @@ async function parallelPass(parallel: DataParallelGradients, parameters: Network
   };
 }
 
+/** The shards of a batch as data-parallel training splits it: equal parts, the last one shorter. */
+export function batchShards(batch: HostBatch, shards: number, imageSize: number): HostBatch[] {
+  const size = Math.ceil(batch.size / shards);
+  const parts: HostBatch[] = [];
+  for (let start = 0; start < batch.size; start += size) {
+    const end = Math.min(batch.size, start + size);
+    parts.push({ inputs: batch.inputs.subarray(start * imageSize, end * imageSize), labels: batch.labels.subarray(start, end), size: end - start });
+  }
+  return parts;
+}
+
+/** The data-parallel step computed here, shard after shard: gradients, statistics and loss weighted by shard size. */
+async function shardedPass(
+  spec: NetworkSpec,
+  parameters: NetworkParameters,
+  batch: HostBatch,
+  shards: number,
+  firstTap: UnitTap,
+  nextTap: () => UnitTap | undefined,
+  recomputeUnits?: boolean,
+): Promise<PassOutcome> {
+  const [h, w, c] = spec.config.inputShape;
+  const parts = batchShards(batch, shards, h * w * c);
+  const passes: PassOutcome[] = [];
+  for (const [k, part] of parts.entries()) passes.push(await forwardBackward(spec, parameters, part, { tap: k === 0 ? firstTap : nextTap(), recomputeUnits }));
+  const fractions = parts.map((p) => p.size / batch.size);
+  const weighted = (pick: (pass: PassOutcome) => tf.Tensor) => tf.tidy(() => tf.addN(passes.map((pass, k) => tf.mul(pick(pass), fractions[k]))));
+  const gradients: Record<string, tf.Tensor> = {};
+  for (const name of Object.keys(passes[0].gradients)) gradients[name] = weighted((pass) => pass.gradients[name]);
+  const statistics = new Map<string, tf.Tensor1D>();
+  for (const name of passes[0].statistics.keys()) statistics.set(name, weighted((pass) => pass.statistics.get(name)!) as tf.Tensor1D);
+  const loss = passes.reduce((sum, pass, k) => sum + fractions[k] * pass.loss, 0);
+  const combined: PassOutcome = {
+    loss,
+    lossTensor: tf.scalar(loss),
+    hits: passes.reduce((sum, pass) => sum + pass.hits, 0),
+    gradients,
+    statistics,
+    gradientsFinite: passes.every((pass) => pass.gradientsFinite),
+  };
+  for (const pass of passes) disposePass(pass);
+  return combined;
+}
+
 export function disposePass(outcome: PassOutcome): void {
   tf.dispose([outcome.lossTensor, ...Object.values(outcome.gradients), ...outcome.statistics.values()]);
   outcome.statistics.clear();
@@ -149,12 +193,19 @@ export async function trainingStep(session: TrainingSession, batch: HostBatch, p
   const context: TrainingContext = { network: spec, parameters, epoch: position.epoch, step: position.step };
   const records: PluginRecord[] = [];
   for (const plugin of plugins) await plugin.beforeStep?.(context);
-  const taps = plugins.map((p) => p.tapFor?.(position.step)).filter((t): t is UnitTap => t !== undefined);
-  const tap: UnitTap | undefined = taps.length === 0 ? undefined : (x, index, unit) => taps.reduce((h, t) => t(h, index, unit), x);
-  // Steps that a plugin taps run here; the others on the workers, when there are any.
-  const outcome =
-    session.parallel && taps.length === 0
+  const tapsFor = (): UnitTap | undefined => {
+    const taps = plugins.map((p) => p.tapFor?.(position.step)).filter((t): t is UnitTap => t !== undefined);
+    return taps.length === 0 ? undefined : (x, index, unit) => taps.reduce((h, t) => t(h, index, unit), x);
+  };
+  const tap = tapsFor();
+  // A tapped step runs on this thread; with workers, in their shards one after the other (what
+  // the workers compute: batch norm per shard), so that it fits where the workers' shards fit.
+  const outcome = !tap
+    ? session.parallel
       ? await parallelPass(session.parallel, parameters, batch)
+      : await forwardBackward(spec, parameters, batch, { recomputeUnits: session.recomputeUnits })
+    : session.parallel
+      ? await shardedPass(spec, parameters, batch, session.parallel.workers, tap, tapsFor, session.recomputeUnits)
       : await forwardBackward(spec, parameters, batch, { tap, recomputeUnits: session.recomputeUnits });
   let skipped = false;
   try {

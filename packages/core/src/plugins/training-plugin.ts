@@ -51,7 +51,9 @@ export interface TrainingPlugin {
   beforeStep?(context: TrainingContext): void | Promise<void>;
   /**
    * A tap on the units' inputs for this step's forward pass (e.g. to capture gradients with
-   * respect to x_l in the same backward pass as training), or undefined for none.
+   * respect to x_l in the same backward pass as training), or undefined for none. Called once
+   * per forward pass: once per step, or once per shard when a data-parallel step is computed
+   * on this thread shard by shard (then each call needs a tap of its own).
    */
   tapFor?(step: number): UnitTap | undefined;
   afterGradients?(context: GradientContext): HookResult;

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { tf, usageError, type BackendPlugin, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
 import type { HostBatch } from '@procrustes/data';
+import { batchShards } from '../training-step.js';
 import type { ShardResult, WorkerMessage, WorkerReply } from './protocol.js';
 
 /** The combined result of one data-parallel step, as tensors on the main thread's backend. */
@@ -91,23 +92,18 @@ export async function createDataParallelGradients(
       const [h, w, c] = spec.config.inputShape;
       const imageSize = h * w * c;
       const weights = await Promise.all(spec.parameters.map(async (p) => (await parameters[p.name].data()) as Float32Array));
-      const shardSize = Math.ceil(batch.size / workers);
-      const shards = pool.map((_, k) => [k * shardSize, Math.min(batch.size, (k + 1) * shardSize)] as const).filter(([start, end]) => end > start);
+      const shards = batchShards(batch, workers, imageSize);
       const replies = await Promise.all(
-        shards.map(([start, end], k) =>
+        shards.map((shard, k) =>
           ask(pool[k], {
             kind: 'step',
-            request: {
-              weights,
-              inputs: batch.inputs.slice(start * imageSize, end * imageSize),
-              inputShape: [end - start, h, w, c],
-              labels: batch.labels.slice(start, end),
-            },
+            // Copies: the shards' buffers are transferred to the workers.
+            request: { weights, inputs: shard.inputs.slice(), inputShape: [shard.size, h, w, c], labels: shard.labels.slice() },
           }),
         ),
       ).catch(stopAllOnFailure);
       const results = replies.map((r) => (r as { result: ShardResult }).result);
-      const fractions = shards.map(([start, end]) => (end - start) / batch.size);
+      const fractions = shards.map((shard) => shard.size / batch.size);
       const gradients: Record<string, tf.Tensor> = {};
       trainable.forEach((p, i) => {
         gradients[p.name] = tf.tensor(
