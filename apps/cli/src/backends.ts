@@ -2,7 +2,7 @@ import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { nodeGpuBackendPlugin } from '@procrustes/backend-node-gpu';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
 import { listBackendPlugins, registerBackendPlugin, registerTrainingPlugin } from '@procrustes/core';
-import { spectralRegularizerFactory } from '@procrustes/spectral';
+import { spectralMonitorFactory, spectralRegularizerFactory } from '@procrustes/spectral';
 import { probePluginFactory } from '@procrustes/probes';
 
 /** The backend plugins the CLI offers, in order of preference for training here. */
@@ -11,6 +11,7 @@ export function registerCliBackends(): void {
   registerBackendPlugin(nodeGpuBackendPlugin);
   registerBackendPlugin(cpuBackendPlugin);
   registerTrainingPlugin(spectralRegularizerFactory);
+  registerTrainingPlugin(spectralMonitorFactory);
   registerTrainingPlugin(probePluginFactory);
 }
 

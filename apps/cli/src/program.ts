@@ -12,6 +12,7 @@ import { addRatiosCommand } from './commands/ratios.js';
 import { addReportCommand } from './commands/report.js';
 import { addCompareCommand } from './commands/compare.js';
 import { addBenchSuiteCommand } from './commands/bench-suite.js';
+import { addStudyCommand } from './commands/study.js';
 
 export function createProgram(): Command {
   registerCliBackends();
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   addReportCommand(program);
   addCompareCommand(program);
   addBenchSuiteCommand(program);
+  addStudyCommand(program);
   return program;
 }
 

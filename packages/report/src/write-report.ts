@@ -54,10 +54,8 @@ async function writeAtomically(path: string, data: string | Uint8Array): Promise
   await rename(`${path}.tmp`, path);
 }
 
-/** Writes `<run>/report/index.html` plus each figure as SVG and PNG; returns the paths. */
-export async function writeRunReport(runDirectory: string, outDirectory = join(runDirectory, 'report')): Promise<{ html: string; figures: string[] }> {
-  const records = readRunRecords(runDirectory);
-  const figures = figuresOf(records);
+/** Writes each figure as `<name>.svg` and `<name>.png` into a directory; returns the SVG paths. */
+export async function writeFigures(figures: Figure[], outDirectory: string): Promise<string[]> {
   await mkdir(outDirectory, { recursive: true });
   const paths: string[] = [];
   for (const figure of figures) {
@@ -67,6 +65,14 @@ export async function writeRunReport(runDirectory: string, outDirectory = join(r
     await writeAtomically(join(outDirectory, `${figure.name}.png`), png);
     paths.push(svgPath);
   }
+  return paths;
+}
+
+/** Writes `<run>/report/index.html` plus each figure as SVG and PNG; returns the paths. */
+export async function writeRunReport(runDirectory: string, outDirectory = join(runDirectory, 'report')): Promise<{ html: string; figures: string[] }> {
+  const records = readRunRecords(runDirectory);
+  const figures = figuresOf(records);
+  const paths = await writeFigures(figures, outDirectory);
   const html = join(outDirectory, 'index.html');
   await writeAtomically(html, reportHtml(records, figures));
   return { html, figures: paths };

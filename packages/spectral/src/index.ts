@@ -13,3 +13,4 @@ export {
   type SpectralRegularizerOptions,
   type SpectralTarget,
 } from './spectral-regularizer.js';
+export { createSpectralMonitor, spectralMonitorFactory, monitoredConvolutions, type SpectralMonitorOptions, type SpectrumRecord } from './spectral-monitor.js';

@@ -5,12 +5,10 @@ import {
   usageError,
   type NetworkSpec,
   type RandomState,
-  type EpochContext,
   type TrainingContext,
   type TrainingPlugin,
   type TrainingPluginFactory,
 } from '@procrustes/core';
-import { convSingularValues } from './conv-singular-values.js';
 import { projectConvSpectrum, type ProjectionOptions, type SpectrumTarget } from './project-conv-spectrum.js';
 
 /** One convolution to project: its weight name, the DFT size, and where its spectrum goes. */
@@ -77,7 +75,6 @@ export function createSpectralRegularizer(options: SpectralRegularizerOptions = 
   let targets: SpectralTarget[] | undefined;
   return {
     name: 'spectral-regularizer',
-    records: ['spectra'],
     async afterUpdate(context: TrainingContext) {
       if (probability === 0) return;
       const drawn = randomInteger(state, 1_000_000);
@@ -85,21 +82,6 @@ export function createSpectralRegularizer(options: SpectralRegularizerOptions = 
       if (drawn.value >= probability * 1_000_000) return;
       targets ??= spectralTargetsOf(context.network, options);
       await projectTargets(context.parameters, targets, options);
-    },
-    async onEpochEnd(context: EpochContext) {
-      // The spectra of the targets, for reports: largest and smallest singular value at the DFT size.
-      targets ??= spectralTargetsOf(context.network, options);
-      const record = { epoch: context.epoch, step: context.step, targets: [] as Array<{ name: string; largest: number; smallest: number; target?: number }> };
-      for (const t of targets) {
-        const values = await convSingularValues(context.parameters[t.name], t.dftSize);
-        record.targets.push({
-          name: t.name,
-          largest: values[0],
-          smallest: values[values.length - 1],
-          target: t.target.mode === 'procrustes' ? t.target.scale : t.target.max,
-        });
-      }
-      return [{ stream: 'spectra', record }];
     },
     saveState: () => ({ state }),
     restoreState(saved: unknown) {

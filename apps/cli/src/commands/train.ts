@@ -46,6 +46,9 @@ export interface TrainCommandOptions {
   recomputeUnits?: boolean;
   previousCheckpoint?: boolean;
   divergenceFactor?: number;
+  spectraEvery?: number;
+  breakStaleLock?: boolean;
+  checkpointEvery?: number;
 }
 
 function parseMilestones(value: string): number[] {
@@ -106,6 +109,7 @@ const FLAG_IN_CONFIG: Partial<Record<keyof TrainCommandOptions, (c: RunConfig) =
   spectralMax: (c) => regularizerOf(c)?.max,
   spectralIterations: (c) => regularizerOf(c)?.iterations,
   probeEvery: (c) => c.plugins.find((p) => p.name === 'probes')?.options.every,
+  spectraEvery: (c) => c.plugins.find((p) => p.name === 'spectral-monitor')?.options.every,
 };
 const regularizerOf = (c: RunConfig) => c.plugins.find((p) => p.name === 'spectral-regularizer')?.options;
 const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
@@ -154,7 +158,11 @@ export function runConfigFromOptions(options: TrainCommandOptions, dataset: stri
     workers: options.workers ?? 1,
     recomputeUnits: options.recomputeUnits ?? false,
     divergenceFactor: options.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR,
-    plugins: [...regularizerPlugins(options, name.family), ...(options.probeEvery ? [{ name: 'probes', options: { every: options.probeEvery } }] : [])],
+    plugins: [
+      ...regularizerPlugins(options, name.family),
+      ...monitorPlugins(options, name.family),
+      ...(options.probeEvery ? [{ name: 'probes', options: { every: options.probeEvery } }] : []),
+    ],
   };
 }
 
@@ -178,6 +186,13 @@ function regularizerPlugins(options: TrainCommandOptions, family: string): RunCo
   if (options.spectralMax !== undefined) pluginOptions.max = options.spectralMax;
   if (options.spectralIterations !== undefined) pluginOptions.iterations = options.spectralIterations;
   return [{ name: 'spectral-regularizer', options: pluginOptions }];
+}
+
+/** The spectral monitor: at epoch ends whenever the regularizer runs, and every k steps with --spectra-every. */
+function monitorPlugins(options: TrainCommandOptions, family: string): RunConfig['plugins'] {
+  const regularized = regularizerPlugins(options, family).length > 0;
+  if (!regularized && options.spectraEvery === undefined) return [];
+  return [{ name: 'spectral-monitor', options: { every: options.spectraEvery ?? 0 } }];
 }
 
 function formatMetrics(m: EpochMetrics): string {
@@ -256,6 +271,8 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
     resume: options.resume,
     previousCheckpoint: options.previousCheckpoint,
     overwrite: options.force,
+    breakStaleLock: options.breakStaleLock,
+    checkpointEverySteps: options.checkpointEvery,
     plugins,
     signal: abort.signal,
     onNonFinite: options.onNonfinite ?? 'stop',
@@ -319,6 +336,8 @@ export function addTrainOptions(command: Command): Command {
     .option('--out <dir>', 'run directory (default runs/<model>-<dataset>-seed<seed>)')
     .option('--seed <n>', 'seed of initialisation, data order and augmentation', parseNonNegativeInteger, 0)
     .option('--resume', 'continue the run in --out from its last checkpoint (flags may only repeat its config; --epochs may extend it)')
+    .option('--checkpoint-every <steps>', 'also checkpoint every this many steps inside an epoch (a kill then loses at most that many)', parsePositiveInteger)
+    .option('--break-stale-lock', 'remove the run directory’s lock if its process (on this host) no longer runs, e.g. after a SIGKILL')
     .option('--previous-checkpoint', 'with --resume: continue from the checkpoint before the newest (when the newest does not verify)')
     .option('--force', 'start over in an --out that already holds a run')
     .option('--limit-train <n>', 'use only the first n training images', parsePositiveInteger)
@@ -334,6 +353,11 @@ export function addTrainOptions(command: Command): Command {
     .option('--spectral-iterations <n>', 'Newton–Schulz iterations (default 20)', parsePositiveInteger)
     .option('--recompute-units', "recompute each unit's inside in the backward pass (about 4× less activation memory, about 1.25× the step time)")
     .option('--workers <n>', 'worker threads for data-parallel steps on WASM (each an equal shard of the batch; batch norm per shard)', parsePositiveInteger)
+    .option(
+      '--spectra-every <k>',
+      'record the singular values of the stem and transitions (or projection shortcuts) every k steps into spectra.jsonl (0 = at epoch ends; on at epoch ends with the regularizer)',
+      parseNonNegativeInteger,
+    )
     .option('--probe-every <k>', 'record per-unit gradient and forward norm ratios every k steps into probes.jsonl', parsePositiveInteger)
     .option(
       '--divergence-factor <k>',

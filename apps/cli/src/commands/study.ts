@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { activateBackend, usageError } from '@procrustes/core';
+import { loadDataset, type ImageDataset } from '@procrustes/data';
+import { hasCheckpoint, readRunConfig } from '@procrustes/train';
+import { listStudies, loadStudy, type StudyDefinition, type StudyRun } from '../study/definition.js';
+import { writeStudyReport } from '../study/study-report.js';
+import { summarizeInitialization, summarizeTraining, type RunSummary } from '../study/summaries.js';
+import { addTrainOptions, runTraining, type TrainCommandOptions } from './train.js';
+
+export interface StudyCommandOptions {
+  out?: string;
+  results?: string;
+  report?: boolean;
+  only?: string[];
+  breakStaleLock?: boolean;
+  log?: (line: string) => void;
+}
+
+/** The train command's defaults, as commander gives them (the base of every study run). */
+function trainDefaults(): TrainCommandOptions {
+  const command = addTrainOptions(new Command('train').exitOverride());
+  command.parse([], { from: 'user' });
+  return command.opts() as TrainCommandOptions;
+}
+
+async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
+  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 1)}\n`);
+  await rename(`${path}.tmp`, path);
+}
+
+export const summaryPath = (results: string, run: string) => join(results, 'summaries', `${run}.json`);
+
+/** The summary already made for a run under this version of the study, or undefined. */
+function finishedSummary(study: StudyDefinition, results: string, run: StudyRun): RunSummary | undefined {
+  const path = summaryPath(results, run.name);
+  if (!existsSync(path)) return undefined;
+  const summary = JSON.parse(readFileSync(path, 'utf8')) as RunSummary;
+  if (summary.studyVersion !== study.version) {
+    throw usageError(
+      `${path} was made by version ${summary.studyVersion} of the study ${study.name}, which is now at version ${study.version}: remove it to run '${run.name}' again`,
+    );
+  }
+  return summary;
+}
+
+/**
+ * Runs a study: each run not yet summarised is trained (resumed if it has a checkpoint) or
+ * probed, and summarised into `<results>/summaries/<run>.json`; runs already summarised are
+ * skipped. Stops, resumable, when a run is interrupted.
+ */
+export async function runStudy(name: string, options: StudyCommandOptions = {}): Promise<void> {
+  const log = options.log ?? console.log;
+  const study = loadStudy(name);
+  const out = options.out ?? join('runs', 'studies', study.name);
+  const results = options.results ?? join('docs', 'experiments', study.name);
+  await mkdir(join(results, 'summaries'), { recursive: true });
+  const runs = options.only ? study.runs.filter((r) => options.only!.includes(r.name)) : study.runs;
+  for (const wanted of options.only ?? [])
+    if (!study.runs.some((r) => r.name === wanted)) throw usageError(`study ${study.name} has no run '${wanted}': its runs are ${study.runs.map((r) => r.name).join(', ')}`);
+  const defaults = trainDefaults();
+  const datasets = new Map<string, ImageDataset>();
+  for (const run of runs) {
+    if (finishedSummary(study, results, run)) {
+      log(`=== ${run.name}: summarised earlier, skipped ===`);
+      continue;
+    }
+    log(`\n=== ${run.name} (${run.kind}, ${run.model}) ===`);
+    let summary: RunSummary;
+    if (run.kind === 'initialization') {
+      const datasetName = run.dataset ?? study.defaults.dataset ?? defaults.dataset;
+      await activateBackend(study.defaults.backend ?? defaults.backend);
+      if (!datasets.has(datasetName)) datasets.set(datasetName, await loadDataset(datasetName, { dataDirectory: study.defaults.dataDir, log }));
+      summary = await summarizeInitialization(study, { ...run, width: run.width ?? study.defaults.width, seed: run.seed ?? study.defaults.seed }, datasets.get(datasetName)!);
+      log(
+        `mean |log r|: residual ${summary.residual.mean.toFixed(4)}, transitions ${summary.transitions.mean.toFixed(4)}; δ ${summary.delta.toFixed(3)} (${summary.seconds.toFixed(1)} s)`,
+      );
+    } else {
+      const directory = join(out, run.name);
+      const { name: _name, kind: _kind, ...settings } = run;
+      const given = new Set([...Object.keys(study.defaults), ...Object.keys(settings)]);
+      const resume = existsSync(join(directory, 'config.json')) && hasCheckpoint(directory);
+      const trainOptions: TrainCommandOptions = {
+        ...defaults,
+        ...study.defaults,
+        ...settings,
+        out: directory,
+        resume,
+        force: !resume,
+        quiet: true,
+        breakStaleLock: options.breakStaleLock,
+      };
+      const history = await runTraining(trainOptions, log, given);
+      if (typeof process.exitCode === 'number' && process.exitCode !== 0) {
+        log(`study ${study.name} stopped in '${run.name}'; run the same command again to continue`);
+        return;
+      }
+      const config = await readRunConfig(directory);
+      if (history.length < config.epochs) throw new Error(`run '${run.name}' ended after ${history.length} of ${config.epochs} epochs`);
+      summary = summarizeTraining(study, run.name, directory);
+    }
+    await writeJsonAtomically(summaryPath(results, run.name), summary);
+    log(`summary: ${summaryPath(results, run.name)}`);
+  }
+  log(`\nstudy ${study.name}: ${runs.length} runs summarised in ${join(results, 'summaries')}; figures: procrustes study ${study.name} --report`);
+}
+
+export function addStudyCommand(program: Command): void {
+  program
+    .command('study')
+    .description(
+      'run a named study (apps/cli/studies/<name>.json): train or probe each run, resume the unfinished, skip the summarised; --report draws its figures from the summaries',
+    )
+    .argument('[name]', `a study (${listStudies().join(', ')}) or the path of a definition (.json)`)
+    .option('--out <dir>', 'where the run directories go (default runs/studies/<name>)')
+    .option('--results <dir>', 'where the summaries and figures go (default docs/experiments/<name>)')
+    .option('--only <runs>', 'only these runs, comma-separated', (value: string) => value.split(',').map((v) => v.trim()))
+    .option('--report', 'draw the figures and tables from the summaries (no training)')
+    .option('--break-stale-lock', 'remove run locks left by killed processes (this host, pid not running)')
+    .action(async (name: string | undefined, options: StudyCommandOptions) => {
+      if (!name) {
+        for (const study of listStudies()) console.log(`${study.padEnd(24)} ${loadStudy(study).description}`);
+        return;
+      }
+      if (options.report) {
+        const study = loadStudy(name);
+        const written = await writeStudyReport(study, options.results ?? join('docs', 'experiments', study.name));
+        console.log(`report: ${written.markdown} (${written.figures.length} figures, each as SVG and PNG)`);
+        return;
+      }
+      await runStudy(name, options);
+    });
+}

@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { procrustes } from './run-built-cli.js';
+
+const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
+
+const definition = {
+  name: 'tiny',
+  version: 1,
+  description: 'two small models for a few steps, and probes at initialisation',
+  defaults: {
+    dataset: 'fashion-mnist-subset',
+    limitTrain: 96,
+    limitTest: 32,
+    batch: 16,
+    width: 4,
+    epochs: 3,
+    lr: 0.05,
+    schedule: 'constant',
+    probeEvery: 2,
+    spectraEvery: 2,
+    seed: 1,
+  },
+  runs: [
+    { name: 'resnet-8', kind: 'train', model: 'resnet-8' },
+    { name: 'procresnet-10', kind: 'train', model: 'procresnet-10' },
+    { name: 'init-resnet-8', kind: 'initialization', model: 'resnet-8', batch: 8 },
+    { name: 'init-resnet-14', kind: 'initialization', model: 'resnet-14', batch: 8 },
+    { name: 'init-plain-14', kind: 'initialization', model: 'plain-14', batch: 8 },
+  ],
+};
+
+/** Runs `study` until its output matches `killWhen`, then SIGKILLs it. */
+function studyKilledWhen(args: string[], killWhen: RegExp): Promise<string> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'study', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => {
+      output += d;
+      if (killWhen.test(output)) child.kill('SIGKILL');
+    });
+    child.on('exit', () => resolve(output));
+  });
+}
+
+const withoutTimings = (text: string) => text.replace(/"(seconds|imagesPerSecond)": ?[-\d.e+]+/g, '"$1":0');
+
+describe('procrustes study', () => {
+  it('runs a definition end to end, resumes it after a kill in the middle, skips what is done, and draws its figures from the summaries', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'study-'));
+    const file = join(root, 'tiny.json');
+    writeFileSync(file, JSON.stringify(definition));
+    const whole = procrustes('study', file, '--out', join(root, 'runs-whole'), '--results', join(root, 'whole'));
+    expect(whole.code, whole.stderr).toBe(0);
+    // Killed while the second training run is under way (its first epoch reported).
+    const args = [file, '--out', join(root, 'runs'), '--results', join(root, 'parts')];
+    const killed = await studyKilledWhen(args, /=== procresnet-10[\s\S]*epoch 1:/);
+    expect(killed).toMatch(/summary: .*resnet-8\.json/);
+    expect(existsSync(join(root, 'parts', 'summaries', 'procresnet-10.json'))).toBe(false);
+    const refused = procrustes('study', ...args);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/stale lock .*--break-stale-lock/);
+    const resumed = procrustes('study', ...args, '--break-stale-lock');
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/=== resnet-8: summarised earlier, skipped ===/);
+    expect(resumed.stdout).toMatch(/procresnet-10 \(resuming\)/);
+    for (const run of definition.runs) {
+      const ours = JSON.parse(withoutTimings(readFileSync(join(root, 'parts', 'summaries', `${run.name}.json`), 'utf8')));
+      const reference = JSON.parse(withoutTimings(readFileSync(join(root, 'whole', 'summaries', `${run.name}.json`), 'utf8')));
+      if (run.kind === 'initialization') ours.seconds = reference.seconds = 0;
+      expect(ours, run.name).toEqual(reference);
+    }
+    const summary = JSON.parse(readFileSync(join(root, 'parts', 'summaries', 'procresnet-10.json'), 'utf8'));
+    expect(summary.metrics).toHaveLength(3);
+    expect(summary.probes.map((p: { step: number }) => p.step)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16]);
+    expect(summary.spectra.length).toBeGreaterThanOrEqual(9);
+    expect(summary.units.filter((u: { transition: boolean }) => u.transition).map((u: { kind: string }) => u.kind)).toEqual(['transition', 'transition']);
+    // Nothing left to do: a third call skips every run.
+    const again = procrustes('study', ...args);
+    expect(again.stdout.match(/summarised earlier, skipped/g)).toHaveLength(definition.runs.length);
+
+    const report = procrustes('study', file, '--results', join(root, 'parts'), '--report');
+    expect(report.code, report.stderr).toBe(0);
+    const figures = readdirSync(join(root, 'parts', 'figures')).sort();
+    for (const name of ['gradient-ratio-heatmap', 'ratio-per-block', 'mean-log-ratio', 'spectra-resnet-8', 'spectra-procresnet-10', 'depth']) {
+      expect(figures, name).toContain(`${name}.svg`);
+      expect(figures, name).toContain(`${name}.png`);
+    }
+    const markdown = readFileSync(join(root, 'parts', 'README.md'), 'utf8');
+    expect(markdown).toMatch(/\| procresnet-10 \| procresnet-10 \| 3 \|/);
+    expect(markdown).toMatch(/\| plain-14 \| 14 \|/);
+    expect(markdown).toMatch(/resnet: mean \|log r\| ≈ [\d.]+ · ln L \/ L \(R² -?[\d.]+/);
+  }, 240_000);
+
+  it('names a study that does not exist and bad definitions, with exit 2', () => {
+    const root = mkdtempSync(join(tmpdir(), 'study-bad-'));
+    const unknown = procrustes('study', 'no-such-study');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown study 'no-such-study': choose one of .*paper-figure/);
+    const file = join(root, 'bad.json');
+    writeFileSync(file, JSON.stringify({ ...definition, runs: [{ name: 'x', kind: 'train', model: 'resnet-8', learningRate: 0.1 }] }));
+    const bad = procrustes('study', file);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/run 'x' has the unknown option 'learningRate'/);
+  });
+});

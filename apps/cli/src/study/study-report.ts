@@ -1,0 +1,314 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderSvg, writeFigures, type Figure } from '@procrustes/report';
+import type { StudyDefinition } from './definition.js';
+import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
+
+const COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '#4d4d4d'];
+
+/** The probes at the start, middle and end of a run's training. */
+function startMiddleEnd(summary: TrainingSummary): TrainingSummary['probes'] {
+  const n = summary.probes.length;
+  return [...new Set([0, Math.floor((n - 1) / 2), n - 1])].map((i) => summary.probes[i]);
+}
+
+/** The paper's figure: log₁₀ r per block (rows) over training (columns), the runs side by side on one colour scale. */
+export function studyHeatmap(runs: TrainingSummary[]): Figure {
+  const bound = Math.min(1, Math.max(0.05, ...runs.flatMap((s) => s.probes.flatMap((p) => p.ratios.map((r) => Math.abs(Math.log10(r)))))));
+  const height = Math.max(...runs.map((s) => s.units.length)) * 9 + 120;
+  const width = 520 * runs.length + 120;
+  const grids = runs.map((_, k) => ({ left: 60 + k * 520, width: 440, top: 40, bottom: 50 }));
+  const svg = renderSvg(
+    {
+      title: runs.map((s, k) => ({ text: s.model, left: 60 + k * 520 + 200, top: 5, textStyle: { fontSize: 14 } })),
+      grid: grids,
+      xAxis: runs.map((s, k) => ({
+        type: 'category' as const,
+        gridIndex: k,
+        name: 'step',
+        nameLocation: 'middle' as const,
+        nameGap: 28,
+        data: s.probes.map((p) => String(p.step)),
+      })),
+      yAxis: runs.map((s, k) => ({
+        type: 'category' as const,
+        gridIndex: k,
+        inverse: true,
+        name: k === 0 ? 'block' : '',
+        data: s.units.map((u) => `${u.index + 1}${u.transition ? ' *' : ''}`),
+        axisLabel: { interval: Math.max(0, Math.ceil(s.units.length / 27) - 1), fontSize: 9 },
+      })),
+      visualMap: {
+        min: -bound,
+        max: bound,
+        calculable: false,
+        orient: 'vertical',
+        right: 10,
+        top: 40,
+        itemHeight: Math.max(60, height - 140),
+        text: [`r = ${(10 ** bound).toPrecision(2)}`, `r = ${(10 ** -bound).toPrecision(2)}`],
+        inRange: { color: ['#2166ac', '#f7f7f7', '#b2182b'] },
+      },
+      series: runs.map((s, k) => ({
+        type: 'heatmap' as const,
+        xAxisIndex: k,
+        yAxisIndex: k,
+        data: s.probes.flatMap((p, x) => p.ratios.map((r, y) => [x, y, Math.log10(r)])),
+      })),
+    },
+    width,
+    height,
+  );
+  return {
+    name: 'gradient-ratio-heatmap',
+    title: 'Gradient norm ratio per block over training',
+    caption: `log₁₀ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runs.map((s) => s.model).join(' and ')} on one colour scale; white is r = 1.`,
+    svg,
+  };
+}
+
+/** r per block at the start, middle and end of training, for each run. */
+export function studyRatioPerBlock(runs: TrainingSummary[]): Figure {
+  const blocks = Math.max(...runs.map((s) => s.units.length));
+  const series = runs.flatMap((s, k) =>
+    startMiddleEnd(s).map((p, j) => ({
+      type: 'line' as const,
+      name: `${s.model}, step ${p.step}`,
+      data: p.ratios,
+      symbol: 'none',
+      lineStyle: { color: COLOURS[k % COLOURS.length], type: (['dotted', 'dashed', 'solid'] as const)[j] ?? 'solid', width: 1.5 },
+      itemStyle: { color: COLOURS[k % COLOURS.length] },
+    })),
+  );
+  const svg = renderSvg({
+    grid: { left: 60, right: 30, top: 70, bottom: 50 },
+    legend: { top: 5 },
+    xAxis: { type: 'category', name: 'block', nameLocation: 'middle', nameGap: 30, data: Array.from({ length: blocks }, (_, i) => String(i + 1)) },
+    yAxis: { type: 'log', name: 'r', logBase: 10 },
+    series,
+  });
+  return {
+    name: 'ratio-per-block',
+    title: 'r per block at the start, middle and end of training',
+    caption: 'Batch mean of r per block; dotted: first probe, dashed: middle, solid: last. Log scale; 1 is norm-preserving.',
+    svg,
+  };
+}
+
+/** Mean |log r| over residual blocks and over transitions, over training. */
+export function studyMeanLogRatio(runs: TrainingSummary[]): Figure {
+  const svg = renderSvg({
+    grid: { left: 60, right: 30, top: 70, bottom: 50 },
+    legend: { top: 5 },
+    xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 30 },
+    yAxis: { type: 'log', name: 'mean |log r|', logBase: 10 },
+    series: runs.flatMap((s, k) => [
+      {
+        type: 'line' as const,
+        name: `${s.model}: residual blocks`,
+        data: s.probes.map((p, i) => [p.step, s.residualLogRatio[i]]),
+        symbol: 'none',
+        lineStyle: { color: COLOURS[k % COLOURS.length] },
+        itemStyle: { color: COLOURS[k % COLOURS.length] },
+      },
+      {
+        type: 'line' as const,
+        name: `${s.model}: transitions`,
+        data: s.probes.map((p, i) => [p.step, s.transitionLogRatio[i]]),
+        symbol: 'none',
+        lineStyle: { color: COLOURS[k % COLOURS.length], type: 'dashed' as const },
+        itemStyle: { color: COLOURS[k % COLOURS.length] },
+      },
+    ]),
+  });
+  return {
+    name: 'mean-log-ratio',
+    title: 'Mean |log r| over training',
+    caption: 'Mean over blocks of |ln r| (batch-mean r): solid over the blocks that keep their shape, dashed over the blocks where the network changes shape.',
+    svg,
+  };
+}
+
+/** Largest and smallest singular value of each watched convolution over training. */
+export function studySpectra(run: TrainingSummary): Figure | undefined {
+  if (run.spectra.length === 0) return undefined;
+  const names = run.spectra[0].targets.map((t) => t.name);
+  const svg = renderSvg({
+    grid: { left: 60, right: 30, top: 90, bottom: 50 },
+    legend: { top: 5 },
+    xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 30 },
+    yAxis: { type: 'log', name: 'singular value', logBase: 10 },
+    series: names.flatMap((name, k) => {
+      const colour = COLOURS[k % COLOURS.length];
+      const points = (pick: (t: { largest: number; smallest: number; target?: number }) => number | undefined) =>
+        run.spectra.map((r) => [r.step, pick(r.targets.find((t) => t.name === name)!)] as [number, number | undefined]);
+      return [
+        { type: 'line' as const, name: `${name} largest`, data: points((t) => t.largest), symbol: 'none', lineStyle: { color: colour }, itemStyle: { color: colour } },
+        {
+          type: 'line' as const,
+          name: `${name} smallest`,
+          data: points((t) => t.smallest),
+          symbol: 'none',
+          lineStyle: { color: colour, type: 'dashed' as const },
+          itemStyle: { color: colour },
+        },
+        {
+          type: 'line' as const,
+          name: `${name} √(cout/cin)`,
+          data: points((t) => t.target),
+          symbol: 'none',
+          lineStyle: { color: colour, type: 'dotted' as const, width: 1 },
+          itemStyle: { color: colour },
+        },
+      ];
+    }),
+  });
+  return {
+    name: `spectra-${run.run}`,
+    title: `Singular values over training: ${run.model}`,
+    caption:
+      'Largest (solid) and smallest (dashed) singular value of each convolution at its output size (circular boundary, stride 1, as the regularizer sees it); dotted: √(cout/cin), where Procrustes puts every singular value.',
+    svg,
+  };
+}
+
+/** The least-squares c of mean |log r| ≈ c · ln L / L, and how far the points sit from it. */
+export function fitLogLOverL(points: Array<{ depth: number; value: number }>): { c: number; worstRelativeError: number; r2: number } {
+  const f = points.map((p) => Math.log(p.depth) / p.depth);
+  const c = points.reduce((s, p, i) => s + p.value * f[i], 0) / f.reduce((s, v) => s + v * v, 0);
+  const mean = points.reduce((s, p) => s + p.value, 0) / points.length;
+  const residual = points.reduce((s, p, i) => s + (p.value - c * f[i]) ** 2, 0);
+  const total = points.reduce((s, p) => s + (p.value - mean) ** 2, 0);
+  return { c, worstRelativeError: Math.max(...points.map((p, i) => Math.abs(p.value - c * f[i]) / p.value)), r2: total > 0 ? 1 - residual / total : 1 };
+}
+
+/** Mean |log r| of residual units against depth per family, log–log, with the fitted c·ln L / L. */
+export function studyDepthFigure(probes: InitializationSummary[]): Figure {
+  const families = [...new Set(probes.map((p) => p.family))];
+  const series = families.flatMap((family, k) => {
+    const points = probes.filter((p) => p.family === family).sort((a, b) => a.depth - b.depth);
+    const fit = fitLogLOverL(points.map((p) => ({ depth: p.depth, value: p.residual.mean })));
+    const depths = points.map((p) => p.depth);
+    const grid = Array.from({ length: 40 }, (_, i) => Math.min(...depths) * (Math.max(...depths) / Math.min(...depths)) ** (i / 39));
+    return [
+      {
+        type: 'line' as const,
+        name: family,
+        data: points.map((p) => [p.depth, p.residual.mean]),
+        symbolSize: 7,
+        lineStyle: { color: COLOURS[k % COLOURS.length] },
+        itemStyle: { color: COLOURS[k % COLOURS.length] },
+      },
+      {
+        type: 'line' as const,
+        name: `${family}: ${fit.c.toPrecision(3)} · ln L / L`,
+        data: grid.map((L) => [L, (fit.c * Math.log(L)) / L]),
+        symbol: 'none',
+        lineStyle: { color: COLOURS[k % COLOURS.length], type: 'dotted' as const },
+        itemStyle: { color: COLOURS[k % COLOURS.length] },
+      },
+    ];
+  });
+  const svg = renderSvg({
+    grid: { left: 70, right: 30, top: 70, bottom: 50 },
+    legend: { top: 5 },
+    xAxis: { type: 'log', name: 'depth L', nameLocation: 'middle', nameGap: 30, logBase: 10 },
+    yAxis: { type: 'log', name: 'mean |log r|, residual units', logBase: 10 },
+    series,
+  });
+  return {
+    name: 'depth',
+    title: 'Norm preservation against depth at initialisation',
+    caption: 'Mean |ln r| over the units that keep their shape, per family and depth (log–log), with the paper’s O(ln L / L) shape fitted per family (dotted).',
+    svg,
+  };
+}
+
+const percent = (x: number) => `${(100 * x).toFixed(2)} %`;
+
+/** The tables of the study's summaries, as Markdown. */
+export function studyMarkdown(study: StudyDefinition, summaries: RunSummary[], figures: Figure[]): string {
+  const lines = [
+    `# Study \`${study.name}\` (version ${study.version})`,
+    '',
+    study.description,
+    '',
+    `Generated by \`procrustes study ${study.name} --report\` from the summaries in \`summaries/\`.`,
+    '',
+  ];
+  const trained = summaries.filter((s): s is TrainingSummary => s.kind === 'train');
+  if (trained.length > 0) {
+    lines.push(
+      '## Training runs',
+      '',
+      '| run | model | epochs | test accuracy per epoch | mean \\|log r\\| residual (first → last probe) | mean \\|log r\\| transitions (first → last) | s per epoch |',
+      '| --- | --- | ---: | --- | --- | --- | ---: |',
+    );
+    for (const s of trained) {
+      const first = 0;
+      const last = s.probes.length - 1;
+      const seconds = s.metrics.reduce((a, m) => a + m.seconds, 0) / Math.max(1, s.metrics.length);
+      lines.push(
+        `| ${s.run} | ${s.model} | ${s.metrics.length} | ${s.metrics.map((m) => percent(m.testAccuracy)).join(', ')} | ${last >= 0 ? `${s.residualLogRatio[first].toFixed(4)} → ${s.residualLogRatio[last].toFixed(4)}` : '—'} | ${last >= 0 ? `${s.transitionLogRatio[first].toFixed(4)} → ${s.transitionLogRatio[last].toFixed(4)}` : '—'} | ${seconds.toFixed(0)} |`,
+      );
+    }
+    lines.push('');
+  }
+  const initial = summaries.filter((s): s is InitializationSummary => s.kind === 'initialization');
+  if (initial.length > 0) {
+    lines.push(
+      '## At initialisation',
+      '',
+      `Seeded batch of ${initial[0].batch} real ${initial[0].dataset} training images, seed ${initial[0].seed}, the same for every model.`,
+      '',
+    );
+    lines.push(
+      '| model | depth | mean \\|log r\\| residual | max \\|log r\\| residual | mean \\|log r\\| transitions | max \\|log r\\| transitions | δ |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
+    for (const s of [...initial].sort((a, b) => a.family.localeCompare(b.family) || a.depth - b.depth)) {
+      lines.push(
+        `| ${s.model} | ${s.depth} | ${s.residual.mean.toFixed(4)} | ${s.residual.max.toFixed(4)} | ${s.transitions.mean.toFixed(4)} | ${s.transitions.max.toFixed(4)} | ${s.delta.toFixed(3)} |`,
+      );
+    }
+    lines.push('');
+    for (const family of [...new Set(initial.map((s) => s.family))]) {
+      const points = initial.filter((s) => s.family === family).map((s) => ({ depth: s.depth, value: s.residual.mean }));
+      if (points.length < 2) continue;
+      const fit = fitLogLOverL(points);
+      lines.push(
+        `- ${family}: mean |log r| ≈ ${fit.c.toPrecision(3)} · ln L / L (R² ${fit.r2.toFixed(3)}, worst point ${(100 * fit.worstRelativeError).toFixed(0)} % off the curve)`,
+      );
+    }
+    lines.push('');
+  }
+  if (figures.length > 0) {
+    lines.push('## Figures', '');
+    for (const f of figures) lines.push(`### ${f.title}`, '', `![${f.title}](figures/${f.name}.png)`, '', f.caption, '');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Reads the study's summaries and writes its figures (SVG, PNG) and README.md. */
+export async function writeStudyReport(study: StudyDefinition, results: string): Promise<{ markdown: string; figures: string[] }> {
+  const summaries: RunSummary[] = study.runs
+    .map((r) => join(results, 'summaries', `${r.name}.json`))
+    .filter((path) => existsSync(path))
+    .map((path) => JSON.parse(readFileSync(path, 'utf8')) as RunSummary);
+  const trained = summaries.filter((s): s is TrainingSummary => s.kind === 'train');
+  const probed = trained.filter((s) => s.probes.length > 0);
+  const initial = summaries.filter((s): s is InitializationSummary => s.kind === 'initialization');
+  const figures: Figure[] = [];
+  if (probed.length > 0) figures.push(studyHeatmap(probed), studyRatioPerBlock(probed), studyMeanLogRatio(probed));
+  for (const s of trained) {
+    const spectra = studySpectra(s);
+    if (spectra) figures.push(spectra);
+  }
+  if (initial.length > 1) figures.push(studyDepthFigure(initial));
+  const paths = await writeFigures(figures, join(results, 'figures'));
+  const markdown = join(results, 'README.md');
+  await writeFile(`${markdown}.tmp`, studyMarkdown(study, summaries, figures));
+  await rename(`${markdown}.tmp`, markdown);
+  return { markdown, figures: paths };
+}

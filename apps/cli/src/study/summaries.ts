@@ -1,0 +1,159 @@
+import {
+  buildNetworkSpec,
+  countTrainableParameters,
+  createRandomState,
+  initializeParameters,
+  disposeParameters,
+  parseModelName,
+  randomPermutation,
+  tf,
+  type NetworkSpec,
+} from '@procrustes/core';
+import { batchTensors, channelStatistics, hostBatches, type ImageDataset, type ImageSet } from '@procrustes/data';
+import { isTransitionUnit, probeBatch } from '@procrustes/probes';
+import { readRunRecords, type EpochRecord, type SpectrumRecord } from '@procrustes/report';
+
+/** The statistics of |log r| over a set of units. */
+export interface LogRatioStatistics {
+  mean: number;
+  max: number;
+}
+
+export interface UnitInfo {
+  index: number;
+  kind: string;
+  /** A unit where the network changes shape (see isTransitionUnit). */
+  transition: boolean;
+}
+
+interface SummaryBase {
+  study: string;
+  studyVersion: number;
+  run: string;
+  model: string;
+  family: string;
+  block: string;
+  depth: number;
+  parameters: number;
+  units: UnitInfo[];
+}
+
+/** A network probed at initialisation on one seeded batch of real images. */
+export interface InitializationSummary extends SummaryBase {
+  kind: 'initialization';
+  batch: number;
+  seed: number;
+  dataset: string;
+  /** Batch-mean gradient norm ratio per unit. */
+  ratios: number[];
+  delta: number;
+  residual: LogRatioStatistics;
+  transitions: LogRatioStatistics;
+  seconds: number;
+}
+
+/** A trained run: its metrics, its probes over training and its spectra over training. */
+export interface TrainingSummary extends SummaryBase {
+  kind: 'train';
+  config: Record<string, unknown>;
+  metrics: EpochRecord[];
+  /** One entry per probe: the step, the epoch, and r per unit (batch mean). */
+  probes: Array<{ step: number; epoch: number; loss: number; delta: number; ratios: number[] }>;
+  /** Mean |log r| over residual (shape-keeping) units and over transitions, per probe. */
+  residualLogRatio: number[];
+  transitionLogRatio: number[];
+  spectra: SpectrumRecord[];
+}
+
+export type RunSummary = InitializationSummary | TrainingSummary;
+
+const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
+const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
+
+export function unitInfo(spec: NetworkSpec): UnitInfo[] {
+  return spec.units.map((u) => ({ index: u.index, kind: u.kind, transition: isTransitionUnit(u) }));
+}
+
+/** Mean and max of |log r| over the units picked (residual or transition units). */
+export function logRatioStatistics(ratios: number[], units: UnitInfo[], transitions: boolean): LogRatioStatistics {
+  const logs = ratios.filter((_, i) => units[i].transition === transitions).map((r) => Math.abs(Math.log(r)));
+  return { mean: round(mean(logs)), max: round(logs.length === 0 ? Number.NaN : Math.max(...logs)) };
+}
+
+function base(study: { name: string; version: number }, run: string, spec: NetworkSpec): SummaryBase {
+  return {
+    study: study.name,
+    studyVersion: study.version,
+    run,
+    model: spec.name,
+    family: spec.config.family,
+    block: spec.config.block,
+    depth: spec.depth,
+    parameters: countTrainableParameters(spec),
+    units: unitInfo(spec),
+  };
+}
+
+/** The study's summary of a finished training run, from its run directory's records. */
+export function summarizeTraining(study: { name: string; version: number }, run: string, directory: string): TrainingSummary {
+  const records = readRunRecords(directory);
+  const spec = buildNetworkSpec((records.config as { network: Parameters<typeof buildNetworkSpec>[0] }).network);
+  const units = unitInfo(spec);
+  const probes = records.probes.map((p) => ({ step: p.step, epoch: p.epoch, loss: round(p.loss), delta: round(p.delta), ratios: p.units.map((u) => round(u.ratioMean)) }));
+  return {
+    ...base(study, run, spec),
+    kind: 'train',
+    config: records.config,
+    metrics: records.metrics,
+    probes,
+    residualLogRatio: probes.map((p) => logRatioStatistics(p.ratios, units, false).mean),
+    transitionLogRatio: probes.map((p) => logRatioStatistics(p.ratios, units, true).mean),
+    spectra: records.spectra,
+  };
+}
+
+/** `count` training images drawn with a seeded permutation: the same batch for every model. */
+function seededImages(set: ImageSet, count: number, seed: number): ImageSet {
+  const { permutation } = randomPermutation(createRandomState(seed), set.count);
+  const size = set.shape[0] * set.shape[1] * set.shape[2];
+  const images = new Uint8Array(count * size);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    images.set(set.images.subarray(permutation[i] * size, (permutation[i] + 1) * size), i * size);
+    labels[i] = set.labels[permutation[i]];
+  }
+  return { images, labels, count, shape: set.shape };
+}
+
+/** Probes a network at initialisation (seeded weights) on a seeded batch of real training images. */
+export async function summarizeInitialization(
+  study: { name: string; version: number },
+  run: { name: string; model: string; width?: number; batch?: number; seed?: number; recomputeUnits?: boolean },
+  dataset: ImageDataset,
+): Promise<InitializationSummary> {
+  const started = performance.now();
+  const batch = run.batch ?? 32;
+  const seed = run.seed ?? 0;
+  const spec = buildNetworkSpec({ ...parseModelName(run.model), width: run.width ?? 16, inputShape: dataset.train.shape, classes: dataset.classes });
+  const parameters = initializeParameters(spec, seed);
+  const images = seededImages(dataset.train, batch, seed);
+  const [host] = hostBatches(images, { batchSize: batch, statistics: channelStatistics(dataset.train) });
+  const { inputs, labels } = batchTensors(host, spec.config.inputShape);
+  const ratios = await probeBatch(spec, parameters, inputs, labels, { recomputeUnits: run.recomputeUnits });
+  tf.dispose([inputs, labels]);
+  disposeParameters(parameters);
+  const units = unitInfo(spec);
+  const values = ratios.units.map((u) => round(u.ratioMean));
+  return {
+    ...base(study, run.name, spec),
+    kind: 'initialization',
+    batch,
+    seed,
+    dataset: dataset.name,
+    ratios: values,
+    delta: round(ratios.delta),
+    residual: logRatioStatistics(values, units, false),
+    transitions: logRatioStatistics(values, units, true),
+    seconds: round((performance.now() - started) / 1000, 4),
+  };
+}
