@@ -15,7 +15,7 @@ import { createWasmBackendPlugin } from '@procrustes/backend-wasm';
 import { channelStatistics, imageSetFromIdx, type ChannelStatistics, type ImageSet } from '@procrustes/data';
 import { createProbePlugin } from '@procrustes/probes';
 import { createSpectralRegularizer } from '@procrustes/spectral';
-import { createSgdState, disposeSgdState, evaluate, runEpoch, type EpochMetrics, type SgdState, type TrainingSession } from '@procrustes/train';
+import { createSgdState, disposeSgdState, epochMetrics, evaluate, runEpoch, type SgdState, type TrainingSession } from '@procrustes/train';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -139,16 +139,7 @@ async function loop(run: number): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       const evaluation = await evaluate(s.spec, s.parameters, s.test, s.statistics, 100);
       // The CLI's metrics.jsonl line, over the page's 200 test images.
-      const metrics: EpochMetrics = {
-        epoch: s.epoch + 1,
-        learningRate: result.learningRate,
-        trainLoss: result.sums.lossSum / result.sums.seen,
-        trainAccuracy: result.sums.correct / result.sums.seen,
-        testLoss: evaluation.loss,
-        testAccuracy: evaluation.accuracy,
-        seconds,
-        imagesPerSecond: result.sums.seen / seconds,
-      };
+      const metrics = epochMetrics(s.epoch, result, evaluation, seconds);
       s.metrics.push(JSON.stringify(metrics));
       post({ kind: 'epoch', epoch: s.epoch + 1, testAccuracy: evaluation.accuracy });
       s.epoch++;

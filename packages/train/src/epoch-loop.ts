@@ -1,4 +1,6 @@
 import { hostBatches, type Augmentation, type ChannelStatistics, type ImageSet } from '@procrustes/data';
+import type { Evaluation } from './evaluate.js';
+import type { EpochMetrics } from './run-config.js';
 import { trainingStep, type StepResult, type TrainingSession } from './training-step.js';
 
 /** Running sums of an epoch, so that an interrupted epoch's metrics come out as if uninterrupted. */
@@ -93,4 +95,18 @@ export async function runEpoch(session: TrainingSession, options: EpochLoopOptio
     await nextTurn();
   }
   return { sums, batchesDone: batchIndex, step, learningRate, interrupted: false };
+}
+
+/** The metrics.jsonl line of an epoch: its loop's sums, its evaluation and its time. */
+export function epochMetrics(epoch: number, result: EpochLoopResult, evaluation: Evaluation, seconds: number): EpochMetrics {
+  return {
+    epoch: epoch + 1,
+    learningRate: result.learningRate,
+    trainLoss: result.sums.lossSum / result.sums.seen,
+    trainAccuracy: result.sums.correct / result.sums.seen,
+    testLoss: evaluation.loss,
+    testAccuracy: evaluation.accuracy,
+    seconds,
+    imagesPerSecond: result.sums.seen / seconds,
+  };
 }

@@ -29,6 +29,6 @@ export {
   type StepResult,
   type PassOutcome,
 } from './training-step.js';
-export { runEpoch, type EpochLoopOptions, type EpochLoopResult, type EpochSums, type DivergenceGuard } from './epoch-loop.js';
+export { runEpoch, epochMetrics, type EpochLoopOptions, type EpochLoopResult, type EpochSums, type DivergenceGuard } from './epoch-loop.js';
 export { trainNetwork, readRunConfig, configText, type TrainOptions, type TrainResult, type StepProgress, type EpochProgress } from './trainer.js';
 export { createDataParallelGradients, type DataParallelGradients, type ParallelGradients } from './parallel/data-parallel.js';

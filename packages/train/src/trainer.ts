@@ -27,7 +27,7 @@ import {
   verifiedCheckpointDirectory,
   type CheckpointState,
 } from './checkpoint.js';
-import { runEpoch, type DivergenceGuard } from './epoch-loop.js';
+import { epochMetrics, runEpoch, type DivergenceGuard } from './epoch-loop.js';
 import { evaluate } from './evaluate.js';
 import { failpoint } from './failpoints.js';
 import { sha256Hex } from './hashing.js';
@@ -305,16 +305,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       }
       const seconds = (performance.now() - started) / 1000;
       const evaluation = await evaluate(spec, parameters, test, statistics);
-      const metrics: EpochMetrics = {
-        epoch: epoch + 1,
-        learningRate: result.learningRate,
-        trainLoss: result.sums.lossSum / result.sums.seen,
-        trainAccuracy: result.sums.correct / result.sums.seen,
-        testLoss: evaluation.loss,
-        testAccuracy: evaluation.accuracy,
-        seconds,
-        imagesPerSecond: result.sums.seen / seconds,
-      };
+      const metrics = epochMetrics(epoch, result, evaluation, seconds);
       history = [...history, metrics];
       const epochRecords: PluginRecord[] = [{ stream: METRICS_STREAM, record: { ...metrics } }];
       for (const plugin of plugins) {

@@ -127,7 +127,7 @@ export function addStudyCommand(program: Command): void {
       if (options.report) {
         const study = loadStudy(name);
         const written = await writeStudyReport(study, options.results ?? join('docs', 'experiments', study.name));
-        console.log(`report: ${written.markdown} (${written.figures.length} figures, each as SVG and PNG)`);
+        console.log(`report: ${written.markdown} (${written.figures.length} figure${written.figures.length === 1 ? '' : 's'}, each as SVG and PNG)`);
         return;
       }
       await runStudy(name, options);

@@ -187,7 +187,7 @@ export function fitLogLOverL(points: Array<{ depth: number; value: number }>): {
 export function studyDepthFigure(probes: InitializationSummary[]): Figure {
   const families = [...new Set(probes.map((p) => p.family))];
   const series = families.flatMap((family, k) => {
-    const points = probes.filter((p) => p.family === family).sort((a, b) => a.depth - b.depth);
+    const points = probes.filter((p) => p.family === family && Number.isFinite(p.residual.mean) && !p.residual.undefined).sort((a, b) => a.depth - b.depth);
     const fit = fitLogLOverL(points.map((p) => ({ depth: p.depth, value: p.residual.mean })));
     const depths = points.map((p) => p.depth);
     const grid = Array.from({ length: 40 }, (_, i) => Math.min(...depths) * (Math.max(...depths) / Math.min(...depths)) ** (i / 39));
@@ -267,14 +267,18 @@ export function studyMarkdown(study: StudyDefinition, summaries: RunSummary[], f
       '| model | depth | mean \\|log r\\| residual | max \\|log r\\| residual | mean \\|log r\\| transitions | max \\|log r\\| transitions | δ |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
+    const value = (x: number | null, digits: number) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+    const undefinedNote = (stats: { undefined?: number }) => (stats.undefined ? ` (r undefined at ${stats.undefined} units: gradient 0)` : '');
     for (const s of [...initial].sort((a, b) => a.family.localeCompare(b.family) || a.depth - b.depth)) {
       lines.push(
-        `| ${s.model} | ${s.depth} | ${s.residual.mean.toFixed(4)} | ${s.residual.max.toFixed(4)} | ${s.transitions.mean.toFixed(4)} | ${s.transitions.max.toFixed(4)} | ${s.delta.toFixed(3)} |`,
+        `| ${s.model} | ${s.depth} | ${value(s.residual.mean, 4)}${undefinedNote(s.residual)} | ${value(s.residual.max, 4)} | ${value(s.transitions.mean, 4)}${undefinedNote(s.transitions)} | ${value(s.transitions.max, 4)} | ${value(s.delta, 3)} |`,
       );
     }
     lines.push('');
     for (const family of [...new Set(initial.map((s) => s.family))]) {
-      const points = initial.filter((s) => s.family === family).map((s) => ({ depth: s.depth, value: s.residual.mean }));
+      const points = initial
+        .filter((s) => s.family === family && Number.isFinite(s.residual.mean) && !s.residual.undefined)
+        .map((s) => ({ depth: s.depth, value: s.residual.mean }));
       if (points.length < 2) continue;
       const fit = fitLogLOverL(points);
       lines.push(

@@ -13,10 +13,12 @@ import { batchTensors, channelStatistics, hostBatches, type ImageDataset, type I
 import { isTransitionUnit, probeBatch } from '@procrustes/probes';
 import { readRunRecords, type EpochRecord, type SpectrumRecord } from '@procrustes/report';
 
-/** The statistics of |log r| over a set of units. */
+/** The statistics of |log r| over a set of units, over the units where r is a positive number. */
 export interface LogRatioStatistics {
   mean: number;
   max: number;
+  /** Units where r is not a positive number: the gradient underflowed to 0 in float32 (0/0). */
+  undefined: number;
 }
 
 export interface UnitInfo {
@@ -44,8 +46,9 @@ export interface InitializationSummary extends SummaryBase {
   batch: number;
   seed: number;
   dataset: string;
-  /** Batch-mean gradient norm ratio per unit. */
+  /** Batch-mean gradient norm ratio per unit (null where the gradient underflowed to 0). */
   ratios: number[];
+  /** δ over the units where r is defined. */
   delta: number;
   residual: LogRatioStatistics;
   transitions: LogRatioStatistics;
@@ -63,6 +66,8 @@ export interface TrainingSummary extends SummaryBase {
   residualLogRatio: number[];
   transitionLogRatio: number[];
   spectra: SpectrumRecord[];
+  /** Peak resident memory of the process that finished the run (worker threads included), in MB. */
+  peakRssMegabytes: number;
 }
 
 export type RunSummary = InitializationSummary | TrainingSummary;
@@ -76,8 +81,10 @@ export function unitInfo(spec: NetworkSpec): UnitInfo[] {
 
 /** Mean and max of |log r| over the units picked (residual or transition units). */
 export function logRatioStatistics(ratios: number[], units: UnitInfo[], transitions: boolean): LogRatioStatistics {
-  const logs = ratios.filter((_, i) => units[i].transition === transitions).map((r) => Math.abs(Math.log(r)));
-  return { mean: round(mean(logs)), max: round(logs.length === 0 ? Number.NaN : Math.max(...logs)) };
+  const picked = ratios.filter((_, i) => units[i].transition === transitions);
+  const defined = picked.filter((r) => Number.isFinite(r) && r > 0);
+  const logs = defined.map((r) => Math.abs(Math.log(r)));
+  return { mean: round(mean(logs)), max: round(logs.length === 0 ? Number.NaN : Math.max(...logs)), undefined: picked.length - defined.length };
 }
 
 function base(study: { name: string; version: number }, run: string, spec: NetworkSpec): SummaryBase {
@@ -109,6 +116,7 @@ export function summarizeTraining(study: { name: string; version: number }, run:
     residualLogRatio: probes.map((p) => logRatioStatistics(p.ratios, units, false).mean),
     transitionLogRatio: probes.map((p) => logRatioStatistics(p.ratios, units, true).mean),
     spectra: records.spectra,
+    peakRssMegabytes: Math.round(process.resourceUsage().maxRSS / 1024),
   };
 }
 
@@ -151,7 +159,7 @@ export async function summarizeInitialization(
     seed,
     dataset: dataset.name,
     ratios: values,
-    delta: round(ratios.delta),
+    delta: round(Math.max(...ratios.units.map((u) => u.gradient.delta).filter(Number.isFinite))),
     residual: logRatioStatistics(values, units, false),
     transitions: logRatioStatistics(values, units, true),
     seconds: round((performance.now() - started) / 1000, 4),
