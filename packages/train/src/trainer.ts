@@ -12,7 +12,7 @@ import {
   type PluginRecord,
   type TrainingPlugin,
 } from '@procrustes/core';
-import { batchCount, channelStatistics, takeFirst, type ImageDataset } from '@procrustes/data';
+import { batchCount, channelStatistics, takeFirst, type ChannelStatistics, type ImageDataset } from '@procrustes/data';
 import { createDataParallelGradients, type DataParallelGradients } from './parallel/data-parallel.js';
 import {
   completeInterruptedSwap,
@@ -111,11 +111,15 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await rename(`${path}.tmp`, path);
 }
 
+/** JSON with object keys sorted, so that equal configs compare equal whatever their key order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+
 /** Fields where `given` differs from the run's config, ignoring `epochs` (extension is allowed). */
 function contradictions(given: RunConfig, run: RunConfig): string[] {
   const keys = new Set([...Object.keys(given), ...Object.keys(run)]);
   keys.delete('epochs');
-  return [...keys].filter((k) => JSON.stringify(given[k as keyof RunConfig]) !== JSON.stringify(run[k as keyof RunConfig])).sort();
+  return [...keys].filter((k) => canonical(given[k as keyof RunConfig]) !== canonical(run[k as keyof RunConfig])).sort();
 }
 
 /** Reads the run's config.json, with an error that says what to do when it is missing or not JSON. */
@@ -145,10 +149,8 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
   const steps = batchCount(train.count, config.batchSize, true);
   if (steps === 0) throw usageError(`the training set has ${train.count} images, fewer than one batch of ${config.batchSize}: use a smaller --batch`);
   if (test.count === 0) throw usageError('the test set is empty');
-  for (const [name, set] of [['test', test]] as const) {
-    if (set.shape.join('x') !== train.shape.join('x'))
-      throw usageError(`the ${name} images are ${set.shape.join('×')}, the training images ${train.shape.join('×')}: both must have one shape`);
-  }
+  if (test.shape.join('x') !== train.shape.join('x'))
+    throw usageError(`the test images are ${test.shape.join('×')}, the training images ${train.shape.join('×')}: both must have one shape`);
   if (options.resume && !runDirectory) throw usageError('resuming needs a run directory');
 
   let lock: RunLock | undefined;
@@ -167,7 +169,8 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     let resumeBatches = 0;
     let resumePartial: CheckpointState['partial'];
     let pluginStates: Record<string, unknown> = {};
-    let statistics = channelStatistics(train);
+    // The training set's channel statistics, computed when the run starts and saved with its checkpoints.
+    let statistics: ChannelStatistics;
     const guard: DivergenceGuard = { factor: config.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR };
     let text = configText(config);
     if (options.resume) {
@@ -216,6 +219,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       }
       parameters = initializeParameters(spec, config.seed);
       optimizer = createSgdState(spec);
+      statistics = channelStatistics(train);
     }
     const configSha256 = sha256Hex(text);
 
