@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildNetworkSpec, FAMILIES, parseModelName, usageError, type Family, type NetworkSpec } from '@procrustes/core';
+import { isTransitionUnit } from '@procrustes/probes';
 import { writeRunReport, type ProbeRecord } from '@procrustes/report';
 import type { EpochMetrics, RunConfig } from '@procrustes/train';
 import { formatTable } from '../table.js';
@@ -14,7 +15,7 @@ export interface CompareRow {
   depth: number;
   /** Mean |log r| over residual or plain units (excluding transitions) in the last epoch's probes. */
   residualLogRatio: number;
-  /** Mean |log r| at transitions: procresnet's transition units, ResNet/plain's stride-2 units. */
+  /** Mean |log r| at the units where the network changes shape (isTransitionUnit): procresnet's transitions, ResNet's projection blocks, plain's first unit of a stage. */
   transitionLogRatio: number;
   /** δ: max over units of max over the batch of |1 − r|, at the last probe. */
   delta: number;
@@ -28,16 +29,12 @@ export function modelAtDepth(family: Family, depth: number): string {
   return `${family}-${family === 'procresnet' ? depth + 2 : depth}`;
 }
 
-function isTransition(spec: NetworkSpec, index: number): boolean {
-  const unit = spec.units[index];
-  return unit.kind === 'transition' || unit.stride === 2;
-}
-
 export function summarizeRun(spec: NetworkSpec, probes: ProbeRecord[], metrics: EpochMetrics[], run: string, family: Family, depth: number): CompareRow {
   const lastEpoch = Math.max(...probes.map((p) => p.epoch));
   const recent = probes.filter((p) => p.epoch === lastEpoch);
   const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
-  const logs = (transition: boolean) => recent.flatMap((p) => p.units.filter((u) => isTransition(spec, u.index) === transition).map((u) => Math.abs(Math.log(u.ratioMean))));
+  const logs = (transition: boolean) =>
+    recent.flatMap((p) => p.units.filter((u) => isTransitionUnit(spec.units[u.index]) === transition).map((u) => Math.abs(Math.log(u.ratioMean))));
   const last = metrics[metrics.length - 1];
   return {
     model: spec.name,
