@@ -42,8 +42,17 @@ export function forward(spec: NetworkSpec, parameters: Readonly<Record<string, t
   if (spec.stem.batchNorm) h = layers.preActivation(h, 'stem/bn');
 
   const recompute = options.training && options.recomputeUnits === true;
+  // Inference keeps no tape: each unit's intermediates and the unit before it go as soon as it
+  // is done, so evaluating a 1001-layer network holds one unit's activations, not all of them.
+  const freeAsWeGo = !options.training && !options.tap;
   for (const unit of spec.units) {
     if (options.tap) h = options.tap(h, unit.index, unit);
+    if (freeAsWeGo) {
+      const previous = h;
+      h = tf.tidy(() => applyUnit(unit, previous, layers));
+      if (previous !== x) previous.dispose();
+      continue;
+    }
     h = recompute ? applyUnitWithRecomputation(spec, unit, h, parameters, layers.statistics) : applyUnit(unit, h, layers);
   }
   if (options.tap) h = options.tap(h, spec.units.length, undefined);
