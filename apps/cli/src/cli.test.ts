@@ -1,7 +1,15 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { procrustes } from './run-built-cli.js';
 
 describe('procrustes CLI', () => {
+  it('--version prints the version of the installed command', () => {
+    const { code, stdout } = procrustes('--version');
+    expect(code).toBe(0);
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(stdout.trim()).toBe(version);
+  });
+
   it('backends: wasm and cpu usable, node-gpu not, with the reason and the fix', () => {
     const { code, stdout } = procrustes('backends', '--json');
     expect(code).toBe(0);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isUsageError } from '@procrustes/core';
 import { registerCliBackends } from './backends.js';
@@ -14,10 +15,16 @@ import { addCompareCommand } from './commands/compare.js';
 import { addBenchSuiteCommand } from './commands/bench-suite.js';
 import { addStudyCommand } from './commands/study.js';
 
+/** The CLI's version, from its package.json (beside dist/ and src/ alike). */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 export function createProgram(): Command {
   registerCliBackends();
   const program = new Command('procrustes')
     .description('Norm-preserving very deep residual networks (ResNet, plain, Procrustes ResNet) on TensorFlow.js')
+    .version(cliVersion(), '--version', 'print the version of the procrustes command')
     .option('--debug', 'show stack traces of failures')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();

@@ -19,7 +19,8 @@ export interface DatasetDescriptor {
   systemDirectories: string[];
 }
 
-const FASHION_BASE = 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/';
+// The dataset's own repository, over https (the S3 website mirror it links to serves plain http only).
+const FASHION_BASE = 'https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/';
 
 export const DATASETS: Record<string, DatasetDescriptor> = {
   'fashion-mnist': {
