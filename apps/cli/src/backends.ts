@@ -1,4 +1,5 @@
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
+import { nodeBackendPlugin } from '@procrustes/backend-node';
 import { nodeGpuBackendPlugin } from '@procrustes/backend-node-gpu';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
 import { listBackendPlugins, registerBackendPlugin, registerTrainingPlugin } from '@procrustes/core';
@@ -9,6 +10,7 @@ import { probePluginFactory } from '@procrustes/probes';
 export function registerCliBackends(): void {
   registerBackendPlugin(wasmBackendPlugin);
   registerBackendPlugin(nodeGpuBackendPlugin);
+  registerBackendPlugin(nodeBackendPlugin);
   registerBackendPlugin(cpuBackendPlugin);
   registerTrainingPlugin(spectralRegularizerFactory);
   registerTrainingPlugin(spectralMonitorFactory);

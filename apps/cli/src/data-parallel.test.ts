@@ -60,7 +60,7 @@ describe('data-parallel workers', () => {
   it('keep a flat tensor count from step to step', async () => {
     const { activateBackend, buildNetworkSpec, initializeParameters, registerBackendPlugin, tf } = await import('@procrustes/core');
     const { wasmBackendPlugin } = await import('@procrustes/backend-wasm');
-    const { createDataParallelGradients } = await import('@procrustes/train');
+    const { createDataParallelGradients } = await import('@procrustes/train/node');
     registerBackendPlugin(wasmBackendPlugin);
     await activateBackend('wasm');
     const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
@@ -80,7 +80,7 @@ describe('data-parallel workers', () => {
   it('run on the backend the run names, loaded through its plugin (cpu here, not a hard-coded WASM)', async () => {
     const { activateBackend, buildNetworkSpec, initializeParameters, registerBackendPlugin, tf } = await import('@procrustes/core');
     const { cpuBackendPlugin } = await import('@procrustes/backend-cpu');
-    const { createDataParallelGradients } = await import('@procrustes/train');
+    const { createDataParallelGradients } = await import('@procrustes/train/node');
     registerBackendPlugin(cpuBackendPlugin);
     await activateBackend('cpu');
     const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
@@ -95,7 +95,7 @@ describe('data-parallel workers', () => {
 
   it('refuse a backend plugin that names no module to load it from', async () => {
     const { buildNetworkSpec } = await import('@procrustes/core');
-    const { createDataParallelGradients } = await import('@procrustes/train');
+    const { createDataParallelGradients } = await import('@procrustes/train/node');
     const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
     const plugin = {
       name: 'inline',
@@ -110,7 +110,8 @@ describe('data-parallel workers', () => {
     const { activateBackend, buildNetworkSpec, initializeParameters, registerBackendPlugin, tf } = await import('@procrustes/core');
     const { wasmBackendPlugin } = await import('@procrustes/backend-wasm');
     const { createProbePlugin } = await import('@procrustes/probes');
-    const { createDataParallelGradients, createSgdState, trainingStep } = await import('@procrustes/train');
+    const { createDataParallelGradients } = await import('@procrustes/train/node');
+    const { createSgdState, trainingStep } = await import('@procrustes/train');
     registerBackendPlugin(wasmBackendPlugin);
     await activateBackend('wasm');
     const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 4, inputShape: [8, 8, 1], classes: 3 });

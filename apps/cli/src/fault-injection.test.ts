@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend, buildNetworkSpec, createRandomState, randomInteger, registerBackendPlugin, type RandomState } from '@procrustes/core';
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
-import { hasCheckpoint, loadCheckpoint, reproducibleRunFiles, type RunConfig } from '@procrustes/train';
+import type { RunConfig } from '@procrustes/train';
+import { hasCheckpoint, loadCheckpoint, reproducibleRunFiles } from '@procrustes/train/node';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 // The long variant (PROCRUSTES_LONG_TESTS=1) kills 100 times instead of 20.

@@ -1,13 +1,13 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { publint } from 'publint';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const workspaceRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // Published packages only: the private app `web` is a page, not a package.
 const packageDirectories = ['packages', 'apps']
-  .flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name)))
+  .flatMap((group) => readdirSync(join(workspaceRoot, group)).map((name) => join(workspaceRoot, group, name)))
   .filter((directory) => JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')).private !== true);
 
 // What npm would publish: a valid exports map, files that exist in the packed tarball, types.
@@ -20,6 +20,20 @@ describe('every workspace package packs into a valid tarball', () => {
       const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8'));
       expect(manifest.exports['.'].types).toMatch(/\.d\.ts$/);
       expect(manifest.license).toBeTruthy();
+      // What the registry's page shows and links: metadata, and a README without relative links.
+      const rootManifest = JSON.parse(readFileSync(join(workspaceRoot, 'package.json'), 'utf8'));
+      expect(manifest.repository).toMatchObject({ url: rootManifest.repository.url, directory: directory.slice(workspaceRoot.length + 1) });
+      expect(manifest.homepage).toMatch(/^https:\/\//);
+      expect(manifest.bugs.url).toBe(rootManifest.bugs.url);
+      expect(manifest.keywords).toEqual(expect.arrayContaining(['tensorflowjs']));
+      expect(manifest.engines.node).toBe(rootManifest.engines.node);
+      const readme = readFileSync(join(directory, 'README.md'), 'utf8');
+      expect(readme.match(/\]\((?!https?:|#)[^)]*\)/g) ?? []).toEqual([]);
+      expect(existsSync(join(directory, 'LICENSE'))).toBe(true);
+      // require() works where Node loads ES modules synchronously (a `default` condition).
+      for (const [subpath, conditions] of Object.entries(manifest.exports as Record<string, unknown>)) {
+        if (typeof conditions === 'object' && conditions !== null && 'import' in conditions) expect((conditions as Record<string, string>).default, subpath).toBeTruthy();
+      }
     },
     60_000,
   );

@@ -19,10 +19,10 @@ import { createSgdState, disposeSgdState, epochMetrics, evaluate, runEpoch, type
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
-import trainImagesUrl from '@procrustes/data/assets/fashion-mnist-subset/train-images-idx3-ubyte.gz?url';
-import trainLabelsUrl from '@procrustes/data/assets/fashion-mnist-subset/train-labels-idx1-ubyte.gz?url';
-import testImagesUrl from '@procrustes/data/assets/fashion-mnist-subset/t10k-images-idx3-ubyte.gz?url';
-import testLabelsUrl from '@procrustes/data/assets/fashion-mnist-subset/t10k-labels-idx1-ubyte.gz?url';
+import trainImagesUrl from '@procrustes/fashion-mnist-subset/assets/train-images-idx3-ubyte.gz?url';
+import trainLabelsUrl from '@procrustes/fashion-mnist-subset/assets/train-labels-idx1-ubyte.gz?url';
+import testImagesUrl from '@procrustes/fashion-mnist-subset/assets/t10k-images-idx3-ubyte.gz?url';
+import testLabelsUrl from '@procrustes/fashion-mnist-subset/assets/t10k-labels-idx1-ubyte.gz?url';
 import type { FromWorker, Settings, ToWorker } from './protocol.js';
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);

@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { nodeBuiltin } from '@procrustes/core';
 
 /** The CUDA libraries libtensorflow 2.9.1 (behind tfjs-node-gpu 4.22) opens; without them it falls back to the CPU. */
 export const REQUIRED_CUDA_LIBRARIES = ['libcudart.so.11.0', 'libcudnn.so.8'] as const;
@@ -12,6 +11,8 @@ export function findCudaLibraries(
   names: readonly string[] = REQUIRED_CUDA_LIBRARIES,
   environment: { ldLibraryPath?: string; cachePath?: string } = {},
 ): { found: string[]; missing: string[] } {
+  const { existsSync, readFileSync } = nodeBuiltin<typeof import('node:fs')>('node:fs', 'finding the CUDA libraries');
+  const { join } = nodeBuiltin<typeof import('node:path')>('node:path', 'finding the CUDA libraries');
   const directories = (environment.ldLibraryPath ?? process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean);
   let cache = '';
   try {

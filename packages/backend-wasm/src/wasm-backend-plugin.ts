@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ActiveBackend, BackendAvailability, BackendPlugin } from '@procrustes/core';
+import { isNodeRuntime, nodeBuiltin, type ActiveBackend, type BackendAvailability, type BackendPlugin } from '@procrustes/core';
 import { registerWasmTrainingKernels } from './register-training-kernels.js';
 import { nativeKernels, prepareNativeKernels } from './native-kernels.js';
 import { registerBatchNormTrainingKernels } from './batch-norm-training.js';
@@ -21,12 +21,12 @@ export interface WasmBackendOptions {
 
 let wasmPathsSet = false;
 
-const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+const isNode = isNodeRuntime();
 
 /** The directory of the installed package's `.wasm` files, in Node. */
-async function localWasmDirectory(): Promise<string> {
-  const { createRequire } = await import('node:module');
-  const { dirname, join } = await import('node:path');
+function localWasmDirectory(): string {
+  const { createRequire } = nodeBuiltin<typeof import('node:module')>('node:module', 'locating the .wasm files');
+  const { dirname, join } = nodeBuiltin<typeof import('node:path')>('node:path', 'locating the .wasm files');
   const require = createRequire(import.meta.url);
   const main = require.resolve('@tensorflow/tfjs-backend-wasm');
   return join(dirname(main), '/');
@@ -54,7 +54,7 @@ export function createWasmBackendPlugin(options: WasmBackendOptions = {}): Backe
     },
     async activate(): Promise<ActiveBackend> {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      const paths = options.wasmPaths ?? (isNode ? await localWasmDirectory() : undefined);
+      const paths = options.wasmPaths ?? (isNode ? localWasmDirectory() : undefined);
       // Paths must be set before the backend first initialises (tf.findBackend would start that).
       if (paths !== undefined && !wasmPathsSet) {
         wasm.setWasmPaths(paths as never);

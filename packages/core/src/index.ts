@@ -2,6 +2,7 @@ import './register-gradients.js';
 
 export * as tf from '@tensorflow/tfjs-core';
 export { ProcrustesUsageError, usageError, isUsageError } from './errors.js';
+export { nodeBuiltin, isNodeRuntime } from './node-builtin.js';
 export {
   createRandomState,
   fillNormal,

@@ -34,7 +34,7 @@ export function defaultCacheDirectory(name: string): string {
  */
 export async function loadDataset(name: string, options: LoadDatasetOptions = {}): Promise<ImageDataset> {
   const log = options.log ?? (() => {});
-  if (name === EMBEDDED_DATASET) return readEmbeddedDataset();
+  if (name === EMBEDDED_DATASET) return await readEmbeddedDataset();
   const descriptor = DATASETS[name];
   if (!descriptor) throw usageError(`unknown dataset '${name}': choose one of ${DATASET_NAMES.join(', ')}`);
 

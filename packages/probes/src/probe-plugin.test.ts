@@ -8,8 +8,8 @@ import { createProbePlugin } from './probe-plugin.js';
 describe('probe plugin', () => {
   it('records the ratios of every k-th training step into probes.jsonl', async () => {
     await wasmBackendPlugin.activate();
-    const { trainNetwork } = await import('@procrustes/train');
-    const { readEmbeddedDataset } = await import('@procrustes/data');
+    const { trainNetwork } = await import('@procrustes/train/node');
+    const { readEmbeddedDataset } = await import('@procrustes/data/node');
     const directory = mkdtempSync(join(tmpdir(), 'probes-'));
     await trainNetwork({
       config: {
@@ -29,7 +29,7 @@ describe('probe plugin', () => {
         backend: 'wasm',
         plugins: [],
       },
-      dataset: readEmbeddedDataset(),
+      dataset: await readEmbeddedDataset(),
       runDirectory: directory,
       plugins: [createProbePlugin({ every: 3 })],
     });

@@ -1,6 +1,4 @@
 import type { EpochMetrics } from '@procrustes/train';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 /** One line of metrics.jsonl, as the trainer writes it. */
 export type EpochRecord = EpochMetrics;
@@ -27,33 +25,27 @@ export interface RunRecords {
   spectra: SpectrumRecord[];
 }
 
-function readJsonLines<T>(path: string): T[] {
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
+/** Parses JSON Lines; a last line cut short by a crash is skipped, so the rest of the run still reports. */
+export function parseJsonLines<T>(text: string): T[] {
+  return text
     .split('\n')
     .filter((line) => line.trim().length > 0)
     .flatMap((line) => {
       try {
         return [JSON.parse(line) as T];
       } catch {
-        return []; // a line cut short by a crash: the rest of the run still reports
+        return [];
       }
     });
 }
 
-/** Reads what a run directory holds: config.json, metrics.jsonl, probes.jsonl, spectra.jsonl. */
-export function readRunRecords(directory: string): RunRecords {
-  const configPath = join(directory, 'config.json');
-  if (!existsSync(configPath)) {
-    const error = new Error(`${directory} is not a run directory (no config.json)`);
-    error.name = 'ProcrustesUsageError';
-    throw error;
-  }
+/** A run's records from the texts of its files (config.json and the JSON Lines files; absent ones empty). */
+export function parseRunRecords(directory: string, files: { config: string; metrics?: string; probes?: string; spectra?: string }): RunRecords {
   return {
     directory,
-    config: JSON.parse(readFileSync(configPath, 'utf8')),
-    metrics: readJsonLines<EpochRecord>(join(directory, 'metrics.jsonl')),
-    probes: readJsonLines<ProbeRecord>(join(directory, 'probes.jsonl')),
-    spectra: readJsonLines<SpectrumRecord>(join(directory, 'spectra.jsonl')),
+    config: JSON.parse(files.config),
+    metrics: parseJsonLines<EpochRecord>(files.metrics ?? ''),
+    probes: parseJsonLines<ProbeRecord>(files.probes ?? ''),
+    spectra: parseJsonLines<SpectrumRecord>(files.spectra ?? ''),
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { tf } from '@procrustes/core';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
-import { readEmbeddedDataset } from '@procrustes/data';
+import { readEmbeddedDataset } from '@procrustes/data/node';
 import { CheckpointWriteError, hasCheckpoint, loadCheckpoint } from './checkpoint.js';
 import type { RunConfig } from './run-config.js';
 import { NonFiniteError, trainNetwork } from './trainer.js';
@@ -28,8 +28,10 @@ const config: RunConfig = {
 };
 const weightsOf = (parameters: Record<string, tf.Tensor>) => Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, Array.from(v.dataSync())]));
 
+// The embedded subset, read once for the file.
+const dataset = await readEmbeddedDataset();
+
 describe('training reliability', () => {
-  const dataset = readEmbeddedDataset();
   beforeAll(async () => {
     await wasmBackendPlugin.activate();
   });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf, type TrainingPlugin } from '@procrustes/core';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
-import { channelStatistics, readEmbeddedDataset, takeFirst } from '@procrustes/data';
+import { channelStatistics, takeFirst } from '@procrustes/data';
+import { readEmbeddedDataset } from '@procrustes/data/node';
 import { loadCheckpoint } from './checkpoint.js';
 import { reproducibleRunFiles } from './reproducible-files.js';
 import type { RunConfig } from './run-config.js';
@@ -41,8 +42,10 @@ function recordingPlugin(): TrainingPlugin {
   };
 }
 
+// The embedded subset, read once for the file.
+const dataset = await readEmbeddedDataset();
+
 describe('the run directory', () => {
-  const dataset = readEmbeddedDataset();
   beforeAll(async () => {
     await wasmBackendPlugin.activate();
   });

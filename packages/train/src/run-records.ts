@@ -4,13 +4,9 @@ import { join } from 'node:path';
 import type { PluginRecord } from '@procrustes/core';
 import { sha256OfFile } from './hashing.js';
 
-/** The trainer's own stream: one line per finished epoch. */
-export const METRICS_STREAM = 'metrics';
+import { METRICS_STREAM, recordsFile, type RecordSeals } from './record-files.js';
 
-/** Length and SHA-256 of each records file when a checkpoint was taken, by file name. */
-export type RecordSeals = Record<string, { bytes: number; sha256: string }>;
-
-export const recordsFile = (stream: string): string => `${stream}.jsonl`;
+export { METRICS_STREAM, recordsFile, type RecordSeals } from './record-files.js';
 
 /** Appends records as JSON Lines, grouped by stream, in their order. */
 export async function appendRecords(runDirectory: string, records: PluginRecord[]): Promise<void> {

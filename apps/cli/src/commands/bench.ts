@@ -14,7 +14,8 @@ import {
 } from '@procrustes/core';
 import { projectTargets, spectralTargetsOf } from '@procrustes/spectral';
 import { createProbePlugin } from '@procrustes/probes';
-import { createDataParallelGradients, createSgdState, disposeSgdState, trainingStep, type TrainingSession } from '@procrustes/train';
+import { createSgdState, disposeSgdState, trainingStep, type TrainingSession } from '@procrustes/train';
+import { createDataParallelGradients } from '@procrustes/train/node';
 import { parseInputShape, parsePositiveInteger } from '../options.js';
 
 export interface BenchOptions {

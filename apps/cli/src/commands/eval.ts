@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { activateBackend, buildNetworkSpec, disposeParameters } from '@procrustes/core';
-import { loadDataset, takeFirst } from '@procrustes/data';
-import { disposeSgdState, evaluate, loadCheckpoint, readRunConfig } from '@procrustes/train';
+import { takeFirst } from '@procrustes/data';
+import { loadDataset } from '@procrustes/data/node';
+import { disposeSgdState, evaluate } from '@procrustes/train';
+import { loadCheckpoint, readRunConfig } from '@procrustes/train/node';
 
 export function addEvalCommand(program: Command): void {
   program

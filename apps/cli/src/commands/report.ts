@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { writeRunReport } from '@procrustes/report';
-import { hasCheckpoint, readRunConfig, verifiedCheckpointDirectory } from '@procrustes/train';
+import { writeRunReport } from '@procrustes/report/node';
+import { hasCheckpoint, readRunConfig, verifiedCheckpointDirectory } from '@procrustes/train/node';
 
 export function addReportCommand(program: Command): void {
   program

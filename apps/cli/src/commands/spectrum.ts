@@ -4,7 +4,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { buildNetworkSpec, usageError } from '@procrustes/core';
 import { loadWeights } from '@procrustes/core/node';
 import { checkKernel, convSingularValues, convSingularValuesOf, projectConvSpectrum, type KernelData } from '@procrustes/spectral';
-import { readRunConfig, verifiedCheckpointDirectory, type CheckpointSlot } from '@procrustes/train';
+import { readRunConfig, verifiedCheckpointDirectory, type CheckpointSlot } from '@procrustes/train/node';
 import { parsePositiveInteger, parsePositiveNumber } from '../options.js';
 import { formatTable } from '../table.js';
 

@@ -4,8 +4,10 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { activateBackend, buildNetworkSpec, countTrainableParameters, createTrainingPlugin, parseModelName, trainingSizeProblem, usageError } from '@procrustes/core';
-import { DATASET_NAMES, loadDataset, type ImageDataset } from '@procrustes/data';
-import { DEFAULT_DIVERGENCE_FACTOR, parseSchedule, readRunConfig, trainNetwork, type EpochMetrics, type RunConfig } from '@procrustes/train';
+import { DATASET_NAMES, type ImageDataset } from '@procrustes/data';
+import { loadDataset } from '@procrustes/data/node';
+import { DEFAULT_DIVERGENCE_FACTOR, parseSchedule, type EpochMetrics, type RunConfig } from '@procrustes/train';
+import { readRunConfig, trainNetwork } from '@procrustes/train/node';
 import { backendNames } from '../backends.js';
 import { parseNonNegativeInteger, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber } from '../options.js';
 

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { renderSvg, writeFigures, type Figure } from '@procrustes/report';
+import { renderSvg, type Figure } from '@procrustes/report';
+import { writeFigures } from '@procrustes/report/node';
 import type { StudyDefinition } from './definition.js';
 import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
 

@@ -11,7 +11,8 @@ import {
 } from '@procrustes/core';
 import { batchTensors, channelStatistics, hostBatches, type ImageDataset, type ImageSet } from '@procrustes/data';
 import { isTransitionUnit, probeBatch } from '@procrustes/probes';
-import { readRunRecords, type EpochRecord, type SpectrumRecord } from '@procrustes/report';
+import type { EpochRecord, SpectrumRecord } from '@procrustes/report';
+import { readRunRecords } from '@procrustes/report/node';
 
 /** The statistics of |log r| over a set of units, over the units where r is a positive number. */
 export interface LogRatioStatistics {

@@ -1,0 +1,3 @@
+// Node-only parts: reading run directories, writing figures (SVG and PNG through resvg) and reports.
+export { readRunRecords } from './read-run-records.js';
+export { writeRunReport, writeFigures } from './write-report.js';

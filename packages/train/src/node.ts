@@ -1,0 +1,18 @@
+// Node-only parts: the run directory (checkpoints, lock, records) and data-parallel worker threads.
+export {
+  saveCheckpoint,
+  loadCheckpoint,
+  verifiedCheckpointDirectory,
+  hasCheckpoint,
+  CheckpointWriteError,
+  CHECKPOINT_DIRECTORY,
+  PREVIOUS_CHECKPOINT_DIRECTORY,
+  type CheckpointState,
+  type CheckpointManifest,
+  type CheckpointSlot,
+  type LoadedCheckpoint,
+} from './checkpoint.js';
+export { lockRunDirectory, LOCK_FILE, type RunLock, type LockOwner } from './run-lock.js';
+export { reproducibleRunFiles } from './reproducible-files.js';
+export { trainNetwork, readRunConfig, configText, type TrainOptions, type TrainResult, type StepProgress, type EpochProgress } from './trainer.js';
+export { createDataParallelGradients, type DataParallelGradients, type ParallelGradients } from './parallel/data-parallel.js';
