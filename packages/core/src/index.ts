@@ -55,6 +55,7 @@ export {
   type ActiveBackend,
   type BackendPluginModule,
 } from './plugins/backend-plugin.js';
+export { requireBackend } from './plugins/require-backend.js';
 export {
   registerTrainingPlugin,
   listTrainingPlugins,

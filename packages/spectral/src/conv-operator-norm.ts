@@ -1,4 +1,4 @@
-import { createRandomState, fillNormal, tf, usageError } from '@procrustes/core';
+import { createRandomState, fillNormal, requireBackend, tf, usageError } from '@procrustes/core';
 import { checkInputSize, readKernel, type KernelInput } from './kernel.js';
 
 export interface OperatorNormOptions {
@@ -41,6 +41,7 @@ export async function convOperatorNorm(kernel: KernelInput, inputSize: readonly 
   const stride = options.stride ?? 1;
   const padding = options.padding ?? 'same';
   if (!['same', 'valid', 'circular'].includes(padding)) throw usageError(`unknown padding '${padding}': choose same, valid or circular`);
+  requireBackend('convOperatorNorm');
   const k = await readKernel(kernel);
   const [n, m] = checkInputSize(inputSize, k, padding === 'circular' ? stride : 1);
   const [kh, kw, cin] = k.shape;

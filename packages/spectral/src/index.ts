@@ -3,6 +3,7 @@ export { readKernel, checkKernel, type KernelData, type KernelInput } from './ke
 export { polyphaseKernel } from './polyphase.js';
 export { kernelDft, inverseKernelDft, type KernelSpectrum } from './dft.js';
 export { projectConvSpectrum, projectKernelExact, type SpectrumTarget, type ProjectionOptions } from './project-conv-spectrum.js';
+export { projectConvSpectrumRepeated, type RepeatedProjection, type RepeatedProjectionOptions } from './project-conv-spectrum-repeated.js';
 export { newtonSchulzPolarFactors } from './newton-schulz.js';
 export { convOperatorNorm, type OperatorNormOptions } from './conv-operator-norm.js';
 export {

@@ -3,6 +3,7 @@
 export { createSgdState, sgdUpdate, disposeSgdState, type SgdOptions, type SgdState } from './sgd.js';
 export { learningRateAt, parseSchedule, type LearningRateSchedule } from './schedule.js';
 export { DEFAULT_DIVERGENCE_FACTOR, type RunConfig, type EpochMetrics } from './run-config.js';
+export { createRunConfig, type RunConfigOptions } from './create-run-config.js';
 export { METRICS_STREAM, recordsFile, type RecordSeals } from './record-files.js';
 export { evaluate, type Evaluation } from './evaluate.js';
 export {
