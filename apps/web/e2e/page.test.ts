@@ -56,6 +56,7 @@ describe.skipIf(!available)(`the training page in a real headless browser${avail
       await page.goto(site.url);
       await page.selectOption('select[name=family]', 'resnet');
       await page.fill('input[name=n]', '1');
+      await page.selectOption('select[name=backend]', 'wasm');
       await page.click('#start');
       await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.steps) >= 30, undefined, { timeout: 120_000 });
       const state = await page.$eval('#status', (el) => ({ ...(el as HTMLElement).dataset }));
@@ -82,7 +83,7 @@ describe.skipIf(!available)(`the training page in a real headless browser${avail
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       expect(errors).toEqual([]);
-      expect(await page.textContent('#backend')).toMatch(/WebAssembly SIMD, 1 thread, Procrustes SIMD kernels$/);
+      expect(await page.textContent('#backend')).toMatch(/^wasm: CPU, WebAssembly SIMD, 1 thread, Procrustes SIMD kernels$/);
       await page.screenshot({ path: join(dist, `..`, `screenshot-${viewport.name}.png`), fullPage: true });
       await page.close();
     }, 180_000);
@@ -96,6 +97,7 @@ describe.skipIf(!available)(`the training page in a real headless browser${avail
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(isolatedSite.url);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+      await page.selectOption('select[name=backend]', 'wasm');
       await page.click('#start');
       await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.steps) >= 3, undefined, { timeout: 120_000 });
       const hardware = await page.evaluate(() => navigator.hardwareConcurrency);
@@ -107,4 +109,29 @@ describe.skipIf(!available)(`the training page in a real headless browser${avail
       isolatedSite.server.close();
     }
   }, 180_000);
+
+  it('trains on WebGL where the browser has it (WebGL2 through SwiftShader here: software, so correctness, not speed)', async () => {
+    const webglBrowser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run'],
+    });
+    try {
+      const page = await webglBrowser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+      await page.goto(site.url);
+      await page.selectOption('select[name=family]', 'resnet');
+      await page.fill('input[name=n]', '1');
+      await page.click('#start'); // backend 'auto'
+      await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.steps) >= 10, undefined, { timeout: 150_000 });
+      expect(await page.textContent('#backend')).toMatch(/^webgl: CPU, software WebGL 2 \(ANGLE .*SwiftShader/);
+      const state = await page.$eval('#status', (el) => ({ ...(el as HTMLElement).dataset }));
+      expect(state.unitsWithData).toBe(state.units);
+      expect(Number.isFinite(Number(state.loss))).toBe(true);
+      expect(errors).toEqual([]);
+    } finally {
+      await webglBrowser.close();
+    }
+  }, 240_000);
 });

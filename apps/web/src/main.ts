@@ -81,6 +81,7 @@ function settings(): Settings {
     width: number('width', 2, 16),
     probability: number('probability', 0, 1),
     mode: form.get('mode') as Settings['mode'],
+    backend: (form.get('backend') as Settings['backend']) ?? 'auto',
   };
 }
 
@@ -100,7 +101,7 @@ buttons.start.addEventListener('click', () => {
   steps = [];
   losses = [];
   paused = false;
-  setStatus('Loading the data and the WASM backend…');
+  setStatus('Loading the data and the backend…');
   send({ kind: 'start', settings: settings() });
   buttons.pause.disabled = false;
   buttons.pause.textContent = 'Pause';

@@ -4,6 +4,8 @@ export interface Settings {
   width: number;
   probability: number;
   mode: 'procrustes' | 'clip';
+  /** 'auto': WebGL where the browser has it, else WASM. */
+  backend: 'auto' | 'webgl' | 'wasm';
 }
 
 export interface UnitInfo {

@@ -12,6 +12,7 @@ import {
   type TrainingPlugin,
 } from '@procrustes/core';
 import { createWasmBackendPlugin } from '@procrustes/backend-wasm';
+import { webglBackendPlugin } from '@procrustes/backend-webgl';
 import { channelStatistics, imageSetFromIdx, type ChannelStatistics, type ImageSet } from '@procrustes/data';
 import { createProbePlugin } from '@procrustes/probes';
 import { createSpectralRegularizer } from '@procrustes/spectral';
@@ -55,24 +56,42 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-let backendReady: Promise<string> | undefined;
-function ensureBackend(): Promise<string> {
-  backendReady ??= (async () => {
-    registerBackendPlugin(
-      createWasmBackendPlugin({
-        wasmPaths: { 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
-        // In a cross-origin-isolated page, one thread per core.
-        threads: self.crossOriginIsolated ? navigator.hardwareConcurrency : undefined,
-      }),
-    );
-    return (await activateBackend('wasm')).device;
-  })();
-  return backendReady;
+const wasmPlugin = createWasmBackendPlugin({
+  wasmPaths: { 'tfjs-backend-wasm.wasm': wasmUrl, 'tfjs-backend-wasm-simd.wasm': wasmSimdUrl, 'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl },
+  // In a cross-origin-isolated page, one thread per core.
+  threads: self.crossOriginIsolated ? navigator.hardwareConcurrency : undefined,
+});
+registerBackendPlugin(wasmPlugin);
+registerBackendPlugin(webglBackendPlugin);
+
+let active: { plugin: string; device: string } | undefined;
+
+/** Activates the backend asked for; WebGL falls back to WASM, saying why, where the browser lacks it. */
+async function chooseBackend(preference: Settings['backend']): Promise<string> {
+  let wanted: 'webgl' | 'wasm' = preference === 'wasm' ? 'wasm' : 'webgl';
+  let note = '';
+  if (wanted === 'webgl') {
+    const availability = await webglBackendPlugin.checkAvailability();
+    if (!availability.available) {
+      wanted = 'wasm';
+      note = ` (WebGL unavailable: ${availability.reason})`;
+    }
+  }
+  if (active?.plugin !== wanted) {
+    try {
+      active = { plugin: wanted, device: (await activateBackend(wanted)).device };
+    } catch (error) {
+      if (wanted !== 'webgl') throw error;
+      active = { plugin: 'wasm', device: (await activateBackend('wasm')).device };
+      note = ` (WebGL failed: ${(error as Error).message})`;
+    }
+  }
+  return `${active.plugin}: ${active.device}${note}`;
 }
 
 async function start(settings: Settings): Promise<void> {
-  const device = await ensureBackend();
-  reset();
+  reset(); // frees the previous session's tensors on the backend they live on
+  const device = await chooseBackend(settings.backend);
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([trainImagesUrl, trainLabelsUrl, testImagesUrl, testLabelsUrl].map(fetchBytes));
   const train = imageSetFromIdx(trainImages, trainLabels, { images: 'train images', labels: 'train labels' }, 10);
   const test = imageSetFromIdx(testImages, testLabels, { images: 'test images', labels: 'test labels' }, 10);

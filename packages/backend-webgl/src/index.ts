@@ -1,0 +1,1 @@
+export { webglBackendPlugin, createWebglBackendPlugin, isSoftwareRenderer, type WebglEnvironment } from './webgl-backend-plugin.js';
