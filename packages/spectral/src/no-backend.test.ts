@@ -7,7 +7,7 @@ describe('without a TensorFlow.js backend', () => {
   const kernel = { shape: [3, 3, 1, 1] as [number, number, number, number], data: new Float64Array(9).fill(0.1) };
 
   it('the tensor computations say how to get one, not tfjs\'s bare "No backend found in registry."', async () => {
-    expect(() => tf.tensor([1]).square()).toThrow(/No backend found in registry/);
+    expect(() => tf.square(tf.tensor([1]))).toThrow(/No backend found in registry/);
     await expect(convOperatorNorm(kernel, [8, 8])).rejects.toThrow(
       /convOperatorNorm computes on a TensorFlow\.js backend and none is registered: activate one first.*wasmBackendPlugin\.activate\(\)/,
     );
