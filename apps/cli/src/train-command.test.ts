@@ -55,7 +55,7 @@ describe('procrustes train / eval', () => {
       [['train', '--dataset', 'imagenet'], /Allowed choices are fashion-mnist, mnist, cifar-10, cifar-100, fashion-mnist-subset/],
       [['train', '--lr', '0'], /'0' is not a positive number/],
       [['train', '--batch', '-1'], /'-1' is not a positive integer/],
-      [['train', '--backend', 'tpu', ...small, '--out', join(tmpdir(), `cli-x-${process.pid}`)], /unknown backend 'tpu': choose one of wasm, node-gpu, cpu/],
+      [['train', '--backend', 'tpu', ...small, '--out', join(tmpdir(), `cli-x-${process.pid}`)], /unknown backend 'tpu': choose one of wasm, node-gpu, node, cpu/],
       [['train', '--data-dir', '/nonexistent', '--out', join(tmpdir(), `cli-y-${process.pid}`)], /data directory \/nonexistent does not exist/],
       [['eval', '--checkpoint', '/nonexistent'], /not a run directory/],
     ];

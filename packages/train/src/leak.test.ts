@@ -32,10 +32,10 @@ describe(`${STEPS} training steps of a small model`, () => {
       expect(tf.memory().numTensors).toBe(afterWarmup.tensors);
       expect(tf.memory().numBytes).toBe(afterWarmup.bytes);
       expect(heap()).toBe(afterWarmup.heap);
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-      const early = median(times.slice(20, 120));
-      const late = median(times.slice(-100));
-      expect(late).toBeLessThan(early * 1.5);
+      // Work that grows with the step count (a leak the counters miss) would raise even the
+      // fastest step; the fastest of 100 is what another process on the cores cannot inflate.
+      const fastest = (xs: number[]) => Math.min(...xs);
+      expect(fastest(times.slice(-100))).toBeLessThan(fastest(times.slice(20, 120)) * 1.5);
     }, 300_000);
   }
 });
