@@ -30,6 +30,9 @@ describe('every workspace package packs into a valid tarball', () => {
       const readme = readFileSync(join(directory, 'README.md'), 'utf8');
       expect(readme.match(/\]\((?!https?:|#)[^)]*\)/g) ?? []).toEqual([]);
       expect(existsSync(join(directory, 'LICENSE'))).toBe(true);
+      // The changes of each version, from the changesets (npm does not include it by itself).
+      expect(manifest.files).toContain('CHANGELOG.md');
+      expect(readFileSync(join(directory, 'CHANGELOG.md'), 'utf8')).toContain(`## ${manifest.version}`);
       // require() works where Node loads ES modules synchronously (a `default` condition).
       for (const [subpath, conditions] of Object.entries(manifest.exports as Record<string, unknown>)) {
         if (typeof conditions === 'object' && conditions !== null && 'import' in conditions) expect((conditions as Record<string, string>).default, subpath).toBeTruthy();
