@@ -17,14 +17,16 @@ export interface NodeGpuEnvironment extends LibtensorflowEnvironment {
 /** libtensorflow with CUDA, through @tensorflow/tfjs-node-gpu: the Node backend plus the GPU's checks. */
 export function createNodeGpuBackendPlugin(environment: Partial<NodeGpuEnvironment> = {}): BackendPlugin {
   const { missingCudaLibraries = () => findCudaLibraries().missing, ...rest } = environment;
-  const platform = rest.platform ?? (typeof process !== 'undefined' ? process.platform : 'browser');
-  const arch = rest.arch ?? (typeof process !== 'undefined' ? process.arch : 'unknown');
-  const plugin = createLibtensorflowBackendPlugin(
+  return createLibtensorflowBackendPlugin(
     {
       plugin: 'node-gpu',
       packageName: PACKAGE,
       description: 'TensorFlow.js Node GPU backend (libtensorflow with CUDA) via @tensorflow/tfjs-node-gpu, loaded only when chosen',
       installFix: INSTALL_FIX,
+      checkPlatform: (platform, arch) =>
+        platform === 'linux' && arch === 'x64'
+          ? undefined
+          : { available: false, reason: `${PACKAGE} supports Linux x64 with CUDA; this is ${platform} ${arch}`, fix: 'use the wasm or node backend here' },
       checkRuntime: () => {
         const missing = missingCudaLibraries();
         if (missing.length === 0) return undefined;
@@ -38,15 +40,6 @@ export function createNodeGpuBackendPlugin(environment: Partial<NodeGpuEnvironme
     },
     rest,
   );
-  return {
-    ...plugin,
-    async checkAvailability() {
-      if (platform !== 'browser' && (platform !== 'linux' || arch !== 'x64')) {
-        return { available: false, reason: `${PACKAGE} supports Linux x64 with CUDA; this is ${platform} ${arch}`, fix: 'use the wasm or node backend here' };
-      }
-      return plugin.checkAvailability();
-    },
-  };
 }
 
 /** The plugin with the real environment; worker threads load it from this module. */

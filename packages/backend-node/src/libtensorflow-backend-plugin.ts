@@ -11,6 +11,8 @@ export interface LibtensorflowBinding {
   description: string;
   /** How to install the package, shown when it is missing or fails to load. */
   installFix: string;
+  /** Checks before anything is resolved (the GPU build: Linux x64 only). */
+  checkPlatform?(platform: string, arch: string): BackendAvailability | undefined;
   /** Checks after the package and its addon are found (the GPU build: the CUDA libraries). */
   checkRuntime?(): BackendAvailability | undefined;
   /** The device line and whether a GPU computes, once the backend is active. */
@@ -85,6 +87,8 @@ export function createLibtensorflowBackendPlugin(binding: LibtensorflowBinding, 
       if (!env.isNode) {
         return { available: false, reason: `${packageName} is a Node.js addon; this runtime is not Node`, fix: 'in a browser use the wasm or webgl backend' };
       }
+      const unsupported = binding.checkPlatform?.(env.platform, env.arch);
+      if (unsupported !== undefined) return unsupported;
       const collided = collision(binding);
       if (collided !== undefined) return collided;
       if (loadedBinding() === packageName) return { available: true };
