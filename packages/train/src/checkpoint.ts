@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createParameters, tf, usageError, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
-import { loadWeights, saveWeights } from '@procrustes/core/node';
+import { loadWeights, saveWeights, writeFileAtomically } from '@procrustes/core/node';
 import type { ChannelStatistics } from '@procrustes/data';
 import { failpoint } from './failpoints.js';
 import { sha256Hex, sha256OfFile } from './hashing.js';
@@ -112,8 +112,9 @@ async function writeCheckpointFiles(
   const files: Record<string, string> = {};
   for (const file of CHECKPOINT_FILES) files[file] = await sha256OfFile(join(directory, file));
   const manifest: CheckpointManifest = { formatVersion: 2, files, configSha256: seal.configSha256, records: seal.records };
-  await writeFile(join(directory, MANIFEST), JSON.stringify(manifest, null, 1));
-  for (const file of [...CHECKPOINT_FILES, MANIFEST]) await syncFile(join(directory, file));
+  for (const file of CHECKPOINT_FILES) await syncFile(join(directory, file));
+  // Written last and whole: a checkpoint.tmp/ with a manifest is complete (hasCheckpoint relies on it).
+  await writeFileAtomically(join(directory, MANIFEST), JSON.stringify(manifest, null, 1), { durable: true });
 }
 
 /** Why a checkpoint directory cannot be trusted, or undefined when every file verifies. */
@@ -154,27 +155,40 @@ async function describeCheckpoint(directory: string): Promise<string> {
   }
 }
 
-/** True when the run directory holds any checkpoint, good or not. */
+/**
+ * True when the run directory holds any checkpoint, good or not. A `checkpoint.tmp/` counts once
+ * its manifest is written (a swap cut before its renames, possibly of the run's first
+ * checkpoint); without one it is a write that was cut, and nothing.
+ */
 export function hasCheckpoint(runDirectory: string): boolean {
-  return [CHECKPOINT_DIRECTORY, PREVIOUS_CHECKPOINT_DIRECTORY, TEMPORARY_CHECKPOINT_DIRECTORY].some((d) => existsSync(join(runDirectory, d)));
+  return (
+    [CHECKPOINT_DIRECTORY, PREVIOUS_CHECKPOINT_DIRECTORY].some((d) => existsSync(join(runDirectory, d))) || existsSync(join(runDirectory, TEMPORARY_CHECKPOINT_DIRECTORY, MANIFEST))
+  );
+}
+
+/** The complete `checkpoint.tmp/` of a swap cut before `checkpoint/` was put in place, if there is one. */
+async function cutSwapCheckpoint(runDirectory: string): Promise<string | undefined> {
+  const temporary = join(runDirectory, TEMPORARY_CHECKPOINT_DIRECTORY);
+  if (existsSync(join(runDirectory, CHECKPOINT_DIRECTORY)) || !existsSync(temporary)) return undefined;
+  return (await verificationFailure(runDirectory, temporary)) ? undefined : temporary;
 }
 
 /**
  * The verified checkpoint directory of a slot. The newest is `checkpoint/`, or a complete
- * `checkpoint.tmp/` when a swap was cut between its two renames. A newest one that does not
+ * `checkpoint.tmp/` when a swap was cut before its last rename. A newest one that does not
  * verify is an error that names the problem and offers the previous one; nothing falls back
  * silently.
  */
 export async function verifiedCheckpointDirectory(runDirectory: string, slot: CheckpointSlot = 'latest'): Promise<string> {
   const latest = join(runDirectory, CHECKPOINT_DIRECTORY);
   const previous = join(runDirectory, PREVIOUS_CHECKPOINT_DIRECTORY);
-  const temporary = join(runDirectory, TEMPORARY_CHECKPOINT_DIRECTORY);
   if (slot === 'previous') {
     const failure = await verificationFailure(runDirectory, previous);
     if (failure) throw usageError(`the previous checkpoint ${previous} cannot be used: ${failure}`);
     return previous;
   }
-  if (!existsSync(latest) && existsSync(previous) && existsSync(temporary) && !(await verificationFailure(runDirectory, temporary))) return temporary;
+  const cut = await cutSwapCheckpoint(runDirectory);
+  if (cut) return cut;
   const failure = await verificationFailure(runDirectory, latest);
   if (!failure) return latest;
   if (!hasCheckpoint(runDirectory)) throw usageError(`${runDirectory} has no checkpoint (no ${CHECKPOINT_DIRECTORY}/)`);
@@ -188,15 +202,13 @@ export async function verifiedCheckpointDirectory(runDirectory: string, slot: Ch
 }
 
 /**
- * Finishes a checkpoint swap that was cut between its two renames (the newest complete in
- * `checkpoint.tmp/`, `checkpoint/` missing): what a writer of the run does before resuming.
+ * Finishes a checkpoint swap that was cut before its last rename (the newest complete in
+ * `checkpoint.tmp/`, `checkpoint/` missing; for a run's first checkpoint there is no previous one
+ * either): what a writer of the run does before resuming.
  */
 export async function completeInterruptedSwap(runDirectory: string): Promise<void> {
-  const latest = join(runDirectory, CHECKPOINT_DIRECTORY);
-  const temporary = join(runDirectory, TEMPORARY_CHECKPOINT_DIRECTORY);
-  if (!existsSync(latest) && existsSync(join(runDirectory, PREVIOUS_CHECKPOINT_DIRECTORY)) && existsSync(temporary) && !(await verificationFailure(runDirectory, temporary))) {
-    await rename(temporary, latest);
-  }
+  const cut = await cutSwapCheckpoint(runDirectory);
+  if (cut) await rename(cut, join(runDirectory, CHECKPOINT_DIRECTORY));
 }
 
 export interface LoadedCheckpoint {
@@ -252,7 +264,5 @@ export async function removeCheckpoints(runDirectory: string): Promise<void> {
 export async function resealConfig(directory: string, configSha256: string): Promise<void> {
   const path = join(directory, MANIFEST);
   const manifest = JSON.parse(await readFile(path, 'utf8')) as CheckpointManifest;
-  await writeFile(`${path}.tmp`, JSON.stringify({ ...manifest, configSha256 }, null, 1));
-  await syncFile(`${path}.tmp`);
-  await rename(`${path}.tmp`, path);
+  await writeFileAtomically(path, JSON.stringify({ ...manifest, configSha256 }, null, 1), { durable: true });
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { tf, type TrainingPlugin } from '@procrustes/core';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
 import { channelStatistics, takeFirst } from '@procrustes/data';
 import { readEmbeddedDataset } from '@procrustes/data/node';
-import { loadCheckpoint } from './checkpoint.js';
+import { hasCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { reproducibleRunFiles } from './reproducible-files.js';
 import type { RunConfig } from './run-config.js';
 import { DivergenceError, readRunConfig, trainNetwork } from './trainer.js';
@@ -209,6 +209,31 @@ describe('the run directory', () => {
       await expect(trainNetwork({ config, dataset, runDirectory: directory, resume: true })).rejects.toThrow(/cannot resume .*: it has no checkpoint/);
     });
   });
+
+  it('a run killed while its first checkpoint was swapped in resumes from it; one killed while writing it is started over', async () => {
+    const whole = await trainNetwork({ config, dataset });
+    const directory = fresh('first-swap');
+    await trainNetwork({ config: { ...config, epochs: 1 }, dataset, runDirectory: directory });
+    // The moment between writing checkpoint.tmp/ and its rename: no checkpoint/, no previous one.
+    renameSync(join(directory, 'checkpoint'), join(directory, 'checkpoint.tmp'));
+    expect(hasCheckpoint(directory)).toBe(true);
+    expect((await loadCheckpoint(directory, whole.spec)).state.epoch).toBe(1);
+    const resumed = await trainNetwork({ config, dataset, runDirectory: directory, resume: true });
+    expect(resumed.startEpoch).toBe(1);
+    expect(weightsOf(resumed.parameters)).toEqual(weightsOf(whole.parameters));
+    expect(existsSync(join(directory, 'checkpoint.tmp'))).toBe(false);
+
+    const cut = fresh('first-write');
+    await trainNetwork({ config: { ...config, epochs: 1 }, dataset, runDirectory: cut });
+    // Cut before the manifest, which is written last: not a checkpoint.
+    renameSync(join(cut, 'checkpoint'), join(cut, 'checkpoint.tmp'));
+    rmSync(join(cut, 'checkpoint.tmp', 'manifest.json'));
+    expect(hasCheckpoint(cut)).toBe(false);
+    await expect(trainNetwork({ config, dataset, runDirectory: cut, resume: true })).rejects.toThrow(
+      /cannot resume .*: it has no checkpoint \(checkpoint\/ is missing, and the write of its first one was cut\); start it over with --force/,
+    );
+    expect((await trainNetwork({ config, dataset, runDirectory: cut, overwrite: true })).startEpoch).toBe(0);
+  }, 120_000);
 
   it('resume means resume: a different configuration is refused naming the fields; more epochs extend the run as if it had been asked for them', async () => {
     const directory = fresh('extend');

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildNetworkSpec,
@@ -12,6 +12,7 @@ import {
   type PluginRecord,
   type TrainingPlugin,
 } from '@procrustes/core';
+import { writeFileAtomically } from '@procrustes/core/node';
 import { batchCount, channelStatistics, takeFirst, type ChannelStatistics, type ImageDataset } from '@procrustes/data';
 import { createDataParallelGradients, type DataParallelGradients } from './parallel/data-parallel.js';
 import {
@@ -106,11 +107,6 @@ export interface TrainResult {
 /** The text config.json holds for a config: what its SHA-256 in a checkpoint's manifest is of. */
 export const configText = (config: RunConfig): string => JSON.stringify(config, null, 2);
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.tmp`, text);
-  await rename(`${path}.tmp`, path);
-}
-
 /** JSON with object keys sorted, so that equal configs compare equal whatever their key order. */
 const canonical = (value: unknown): string =>
   JSON.stringify(value, (_, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
@@ -180,7 +176,8 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       if (differing.length > 0)
         throw usageError(`cannot resume ${directory} with a different configuration: ${differing.join(', ')} differ from its config.json (only epochs may grow)`);
       if (!hasCheckpoint(directory)) {
-        throw usageError(`cannot resume ${directory}: it has no checkpoint (${CHECKPOINT_DIRECTORY}/ is missing); start it over with --force`);
+        const cut = existsSync(join(directory, `${CHECKPOINT_DIRECTORY}.tmp`)) ? ', and the write of its first one was cut' : '';
+        throw usageError(`cannot resume ${directory}: it has no checkpoint (${CHECKPOINT_DIRECTORY}/ is missing${cut}); start it over with --force`);
       }
       await completeInterruptedSwap(directory);
       if (options.previousCheckpoint) {
@@ -206,7 +203,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
         const digest = sha256Hex(text);
         await resealConfig(loaded.directory, digest);
         if (existsSync(join(directory, PREVIOUS_CHECKPOINT_DIRECTORY))) await resealConfig(join(directory, PREVIOUS_CHECKPOINT_DIRECTORY), digest);
-        await writeAtomically(join(directory, 'config.json'), text);
+        await writeFileAtomically(join(directory, 'config.json'), text);
       } else {
         text = await readFile(join(directory, 'config.json'), 'utf8');
       }
@@ -215,7 +212,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
         if (hasCheckpoint(runDirectory) && !options.overwrite) throw usageError(`${runDirectory} already holds a run: resume it, or start over in it (overwrite / --force)`);
         await removeCheckpoints(runDirectory);
         for (const file of readdirSync(runDirectory)) if (file.endsWith('.jsonl')) await rm(join(runDirectory, file));
-        await writeAtomically(join(runDirectory, 'config.json'), text);
+        await writeFileAtomically(join(runDirectory, 'config.json'), text);
       }
       parameters = initializeParameters(spec, config.seed);
       optimizer = createSgdState(spec);

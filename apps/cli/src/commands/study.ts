@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { writeFileAtomically } from '@procrustes/core/node';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { activateBackend, usageError } from '@procrustes/core';
@@ -25,11 +26,6 @@ function trainDefaults(): TrainCommandOptions {
   const command = addTrainOptions(new Command('train').exitOverride());
   command.parse([], { from: 'user' });
   return command.opts() as TrainCommandOptions;
-}
-
-async function writeJsonAtomically(path: string, value: unknown): Promise<void> {
-  await writeFile(`${path}.tmp`, `${JSON.stringify(value, null, 1)}\n`);
-  await rename(`${path}.tmp`, path);
 }
 
 export const summaryPath = (results: string, run: string) => join(results, 'summaries', `${run}.json`);
@@ -102,7 +98,7 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
       if (history.length < config.epochs) throw new Error(`run '${run.name}' ended after ${history.length} of ${config.epochs} epochs`);
       summary = summarizeTraining(study, run.name, directory);
     }
-    await writeJsonAtomically(summaryPath(results, run.name), summary);
+    await writeFileAtomically(summaryPath(results, run.name), `${JSON.stringify(summary, null, 1)}\n`);
     log(`summary: ${summaryPath(results, run.name)}`);
   }
   log(`\nstudy ${study.name}: ${runs.length} runs summarised in ${join(results, 'summaries')}; figures: procrustes study ${study.name} --report`);

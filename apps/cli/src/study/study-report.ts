@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
+import { writeFileAtomically } from '@procrustes/core/node';
 import { join } from 'node:path';
 import { renderSvg, type Figure } from '@procrustes/report';
 import { writeFigures } from '@procrustes/report/node';
@@ -313,7 +313,6 @@ export async function writeStudyReport(study: StudyDefinition, results: string):
   if (initial.length > 1) figures.push(studyDepthFigure(initial));
   const paths = await writeFigures(figures, join(results, 'figures'));
   const markdown = join(results, 'README.md');
-  await writeFile(`${markdown}.tmp`, studyMarkdown(study, summaries, figures));
-  await rename(`${markdown}.tmp`, markdown);
+  await writeFileAtomically(markdown, studyMarkdown(study, summaries, figures));
   return { markdown, figures: paths };
 }

@@ -1,4 +1,5 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '../files/write-file-atomically.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
@@ -15,11 +16,8 @@ export async function saveWeights(directory: string, tensors: Record<string, tf.
   const { modelJson, shard } = await encodeWeights(tensors, metadata);
   await mkdir(directory, { recursive: true });
   const shardPath = join(directory, WEIGHTS_SHARD_NAME);
-  await writeFile(`${shardPath}.tmp`, shard);
-  await rename(`${shardPath}.tmp`, shardPath);
-  const jsonPath = join(directory, 'model.json');
-  await writeFile(`${jsonPath}.tmp`, JSON.stringify(modelJson, null, 1));
-  await rename(`${jsonPath}.tmp`, jsonPath);
+  await writeFileAtomically(shardPath, shard);
+  await writeFileAtomically(join(directory, 'model.json'), JSON.stringify(modelJson, null, 1));
 }
 
 /** Reads a TensorFlow.js weights directory into host arrays by name. */
