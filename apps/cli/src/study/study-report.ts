@@ -6,6 +6,9 @@ import { writeFigures } from '@procrustes/report/node';
 import type { StudyDefinition } from './definition.js';
 import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
 
+/** A ratio that was measured: finite and positive (null in a summary where the gradient vanished, 0/0). */
+const isDefinedRatio = (r: number | null): r is number => typeof r === 'number' && Number.isFinite(r) && r > 0;
+
 const COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '#4d4d4d'];
 
 /** The probes at the start, middle and end of a run's training. */
@@ -16,7 +19,7 @@ function startMiddleEnd(summary: TrainingSummary): TrainingSummary['probes'] {
 
 /** The paper's figure: log₁₀ r per block (rows) over training (columns), the runs side by side on one colour scale. */
 export function studyHeatmap(runs: TrainingSummary[]): Figure {
-  const bound = Math.min(1, Math.max(0.05, ...runs.flatMap((s) => s.probes.flatMap((p) => p.ratios.map((r) => Math.abs(Math.log10(r)))))));
+  const bound = Math.min(1, Math.max(0.05, ...runs.flatMap((s) => s.probes.flatMap((p) => p.ratios.filter(isDefinedRatio).map((r) => Math.abs(Math.log10(r)))))));
   const height = Math.max(...runs.map((s) => s.units.length)) * 9 + 120;
   const width = 520 * runs.length + 120;
   const grids = runs.map((_, k) => ({ left: 60 + k * 520, width: 440, top: 40, bottom: 50 }));
@@ -55,7 +58,8 @@ export function studyHeatmap(runs: TrainingSummary[]): Figure {
         type: 'heatmap' as const,
         xAxisIndex: k,
         yAxisIndex: k,
-        data: s.probes.flatMap((p, x) => p.ratios.map((r, y) => [x, y, Math.log10(r)])),
+        // Undefined ratios (null in the summary) are left blank ('-' is ECharts' missing value).
+        data: s.probes.flatMap((p, x) => p.ratios.map((r, y) => [x, y, isDefinedRatio(r) ? Math.log10(r) : '-'])),
       })),
     },
     width,
@@ -76,7 +80,7 @@ export function studyRatioPerBlock(runs: TrainingSummary[]): Figure {
     startMiddleEnd(s).map((p, j) => ({
       type: 'line' as const,
       name: `${s.model}, step ${p.step}`,
-      data: p.ratios,
+      data: p.ratios.map((r) => (isDefinedRatio(r) ? r : '-')),
       symbol: 'none',
       lineStyle: { color: COLOURS[k % COLOURS.length], type: (['dotted', 'dashed', 'solid'] as const)[j] ?? 'solid', width: 1.5 },
       itemStyle: { color: COLOURS[k % COLOURS.length] },

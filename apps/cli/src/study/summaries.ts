@@ -73,7 +73,8 @@ export interface TrainingSummary extends SummaryBase {
 
 export type RunSummary = InitializationSummary | TrainingSummary;
 
-const round = (x: number, digits = 6) => Number(x.toPrecision(digits));
+// Non-finite values (a ratio 0/0 where the gradient vanished) arrive from JSON Lines as null; they stay NaN (null in the summary).
+const round = (x: number | null, digits = 6) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(digits)) : Number.NaN);
 const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 export function unitInfo(spec: NetworkSpec): UnitInfo[] {
