@@ -68,7 +68,7 @@ export function studyHeatmap(runs: TrainingSummary[]): Figure {
   return {
     name: 'gradient-ratio-heatmap',
     title: 'Gradient norm ratio per block over training',
-    caption: `log₁₀ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runs.map((s) => s.model).join(' and ')} on one colour scale; white is r = 1.`,
+    caption: `log₁₀ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runs.map((s) => s.model).join(' and ')} on one colour scale; white is r = 1, and a cell left blank is a probe where r was undefined (a zero gradient, 0/0).`,
     svg,
   };
 }
