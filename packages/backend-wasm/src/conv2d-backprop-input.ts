@@ -1,5 +1,7 @@
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './kernel-calls.js';
+import { nativeKernels, type HeapBackend } from './native-kernels.js';
+import { winogradConvolution, winogradTileSize } from './winograd.js';
 
 /**
  * The input gradient of a 2-D convolution as a forward convolution (which runs on XNNPACK),
@@ -19,7 +21,14 @@ export function conv2dBackpropInput(args: { inputs: { dy: TensorInfo; filter: Te
   if (strideHeight > 1 || strideWidth > 1) {
     return stridedInputGradient(backend as KernelBackend & ReadableBackend, dy, filter, info);
   }
-  // Stride 1 from here on.
+  // Stride 1 from here on. A 3×3 filter on Winograd tiles: the forward algorithm on dy with the
+  // filter flipped and its channels swapped inside the filter transform (no Reverse, no Transpose).
+  const native = filterHeight === 3 && filterWidth === 3 ? nativeKernels(backend) : undefined;
+  const m = native ? winogradTileSize('input-gradient', { inChannels: outChannels, outChannels: inChannels, outHeight: inHeight, outWidth: inWidth }) : undefined;
+  if (native && m) {
+    const geometry = { batch: batchSize, height: outHeight, width: outWidth, inChannels: outChannels, outHeight: inHeight, outWidth: inWidth, outChannels: inChannels };
+    return winogradConvolution(backend as unknown as HeapBackend, native, m, dy, filter, { ...geometry, top: 2 - top, left: 2 - left }, true);
+  }
   const upsampled = dy;
   const upHeight = outHeight;
   const upWidth = outWidth;

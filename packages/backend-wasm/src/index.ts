@@ -4,3 +4,5 @@ export { conv2dBackpropFilter, conv2dBackpropFilterConfig } from './conv2d-backp
 export { conv2dBackpropInput, conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 export { prepareNativeKernels } from './native-kernels.js';
 export { setNativeKernelsEnabled } from './native-kernel-switch.js';
+export { setWinogradMode, winogradMode, winogradTileSize, type WinogradMode, type ConvolutionPass } from './winograd.js';
+export { conv2d, conv2dConfig } from './conv2d.js';

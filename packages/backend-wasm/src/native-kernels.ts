@@ -26,10 +26,32 @@ type Geometry = [
   left: number,
 ];
 
+/** The geometry of a 3×3 stride-1 NHWC convolution for the Winograd kernels, then the block of tiles. */
+type WinogradGeometry = [
+  batch: number,
+  height: number,
+  width: number,
+  inChannels: number,
+  outHeight: number,
+  outWidth: number,
+  outChannels: number,
+  top: number,
+  left: number,
+  block: number,
+];
+
 /** The exports of kernels/*.c. */
 export interface NativeKernels {
   /** kernels/filter-gradient.c: dW from x and dy; needs inChannels and outChannels divisible by 4. */
   filterGradient(x: number, dy: number, dw: number, ...geometry: Geometry): void;
+  /** kernels/winograd.c: floats of scratch for tile size m (2 or 4), the channel counts and a block of tiles. */
+  winogradScratchFloats(m: number, inChannels: number, outChannels: number, block: number): number;
+  /** kernels/winograd.c: the transformed 3×3 filter, (m + 2)² × rows × ⌈cols⌉₄ floats; transposed for the input gradient. */
+  winogradFilterTransform(w: number, u: number, m: number, inChannels: number, outChannels: number, transposed: number): void;
+  /** kernels/winograd.c: a 3×3 stride-1 correlation of x with the transformed filter u. */
+  winogradConvolution(x: number, u: number, y: number, scratch: number, m: number, ...geometry: WinogradGeometry): void;
+  /** kernels/winograd.c: the filter gradient of a 3×3 stride-1 convolution. */
+  winogradFilterGradient(x: number, dy: number, dw: number, scratch: number, m: number, ...geometry: WinogradGeometry): void;
   /** kernels/batch-norm.c; scratch: 2c floats. */
   batchNormForward(
     x: number,
@@ -93,6 +115,10 @@ export async function prepareNativeKernels(backend: object): Promise<boolean> {
     const exports = instance.exports as Record<string, (...args: number[]) => void>;
     instances.set(backend, {
       filterGradient: exports.filter_gradient,
+      winogradScratchFloats: exports.winograd_scratch_floats as unknown as NativeKernels['winogradScratchFloats'],
+      winogradFilterTransform: exports.winograd_filter_transform,
+      winogradConvolution: exports.winograd_convolution,
+      winogradFilterGradient: exports.winograd_filter_gradient,
       batchNormForward: exports.batch_norm_forward,
       batchNormBackward: exports.batch_norm_backward,
     });

@@ -1,0 +1,68 @@
+import { backend_util, getKernel, type Conv2DAttrs, type KernelConfig, type KernelFunc, type KernelSetupFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { nativeKernels, type HeapBackend } from './native-kernels.js';
+import { winogradConvolution, winogradTileSize } from './winograd.js';
+
+/** tfjs's own WASM Conv2D (XNNPACK), captured when this kernel replaces it. */
+let xnnpackConv2d: { kernelFunc: KernelFunc; setupFunc?: KernelSetupFunc } | undefined;
+
+/** Remembers tfjs's Conv2D before registration replaces it (register-training-kernels.ts). */
+export function captureXnnpackConv2d(): void {
+  const current = getKernel('Conv2D', 'wasm');
+  if (current && current.kernelFunc !== (conv2d as unknown as KernelFunc)) xnnpackConv2d = { kernelFunc: current.kernelFunc, setupFunc: current.setupFunc };
+}
+
+/**
+ * The forward 2-D convolution: 3×3 stride-1 convolutions on Winograd tiles where the measured
+ * rule picks them (winograd.ts), everything else on tfjs's XNNPACK kernel.
+ */
+export function conv2d(args: { inputs: { x: TensorInfo; filter: TensorInfo }; attrs: Conv2DAttrs; backend: object }): TensorInfo {
+  const { inputs, attrs, backend } = args;
+  const { x, filter } = inputs;
+  if (!xnnpackConv2d) throw new Error("the WASM backend's own Conv2D kernel was not found: register the training kernels after importing @tensorflow/tfjs-backend-wasm");
+  const native = nativeKernels(backend);
+  const dilations = attrs.dilations ?? 1;
+  const plain = attrs.dataFormat !== 'NCHW' && (dilations === 1 || (Array.isArray(dilations) && dilations[0] === 1 && dilations[1] === 1));
+  if (native && plain && filter.shape[0] === 3 && filter.shape[1] === 3) {
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const m = info.strideHeight === 1 && info.strideWidth === 1 ? winogradTileSize('forward', info) : undefined;
+    if (m) {
+      return winogradConvolution(
+        backend as HeapBackend,
+        native,
+        m,
+        x,
+        filter,
+        {
+          batch: info.batchSize,
+          height: info.inHeight,
+          width: info.inWidth,
+          inChannels: info.inChannels,
+          outHeight: info.outHeight,
+          outWidth: info.outWidth,
+          outChannels: info.outChannels,
+          top: info.padInfo.top,
+          left: info.padInfo.left,
+        },
+        false,
+      );
+    }
+  }
+  return xnnpackConv2d.kernelFunc(args as never) as TensorInfo;
+}
+
+export const conv2dConfig: KernelConfig = {
+  kernelName: 'Conv2D',
+  backendName: 'wasm',
+  kernelFunc: conv2d as unknown as KernelFunc,
+  // tfjs's kernel binds its C function when the backend starts; it still does, through this.
+  setupFunc: (backend) => xnnpackConv2d?.setupFunc?.(backend),
+};
