@@ -13,6 +13,7 @@ import { addRatiosCommand } from './commands/ratios.js';
 import { addReportCommand } from './commands/report.js';
 import { addCompareCommand } from './commands/compare.js';
 import { addBenchSuiteCommand } from './commands/bench-suite.js';
+import { addBenchKernelsCommand } from './commands/bench-kernels.js';
 import { addStudyCommand } from './commands/study.js';
 
 /** The CLI's version, from its package.json (beside dist/ and src/ alike). */
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   addReportCommand(program);
   addCompareCommand(program);
   addBenchSuiteCommand(program);
+  addBenchKernelsCommand(program);
   addStudyCommand(program);
   return program;
 }

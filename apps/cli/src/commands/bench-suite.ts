@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomically } from '@procrustes/core/node';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -17,16 +18,20 @@ export interface SuiteConfiguration {
   probes?: boolean;
   regularizer?: 'exact' | 'newton-schulz' | 'both';
   recomputeUnits?: boolean;
+  /** The Winograd convolutions of the WASM backend turned off (PROCRUSTES_WINOGRAD=off), for the comparison. */
+  winogradOff?: boolean;
 }
 
 /** The configurations of issue 6; each runs in its own process so that its peak RSS is its own. */
 export const SUITE: SuiteConfiguration[] = [
   { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5, probes: true },
   { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5, workers: 2 },
+  { model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 5, workers: 2, winogradOff: true },
   { model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 5, probes: true, regularizer: 'both' },
   { model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 5, workers: 2 },
   { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3 },
   { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3, workers: 2 },
+  { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3, workers: 2, winogradOff: true },
   { model: 'resnet-56', input: [32, 32, 3], batch: 128, steps: 3, workers: 2, recomputeUnits: true },
   { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3 },
   { model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3, recomputeUnits: true },
@@ -121,7 +126,8 @@ export function runOurs(config: SuiteConfiguration, backend: string, bin: string
   if (config.probes) args.push('--probes');
   if (config.regularizer) args.push('--regularizer', config.regularizer);
   if (config.recomputeUnits) args.push('--recompute-units');
-  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 1_800_000, maxBuffer: 64 * 1024 * 1024 });
+  const env = config.winogradOff ? { ...process.env, PROCRUSTES_WINOGRAD: 'off' } : process.env;
+  const result = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 1_800_000, maxBuffer: 64 * 1024 * 1024, env });
   if (result.status === 0) return JSON.parse(result.stdout.trim().split('\n').pop()!) as BenchResult;
   const text = `${result.stderr ?? ''}\n${result.stdout ?? ''}`;
   if (/Aborted\(|out of memory|Cannot enlarge memory|RangeError: WebAssembly.Memory/i.test(text)) {
@@ -137,7 +143,7 @@ function faster<T extends { imagesPerSecond: number }>(first: T | { error: strin
 }
 
 const label = (config: SuiteConfiguration) =>
-  `${config.model} ${config.input.join('×')} b${config.batch}${(config.workers ?? 1) > 1 ? `, ${config.workers} workers` : ', 1 thread'}${config.recomputeUnits ? ', units recomputed' : ''}`;
+  `${config.model} ${config.input.join('×')} b${config.batch}${(config.workers ?? 1) > 1 ? `, ${config.workers} workers` : ', 1 thread'}${config.recomputeUnits ? ', units recomputed' : ''}${config.winogradOff ? ', Winograd off' : ''}`;
 const fixed = (value: number | undefined, digits: number) => (value === undefined ? 'n/a' : value.toFixed(digits));
 
 export function addBenchSuiteCommand(program: Command): void {
@@ -169,14 +175,19 @@ export function addBenchSuiteCommand(program: Command): void {
       ];
       const rows: string[][] = [];
       let torch = 'not installed';
+      const peers = new Map<string, [PeerResult | { error: string }, PeerResult | { error: string }]>();
+      const peerKey = (c: SuiteConfiguration) => `${c.model} ${c.input.join('x')} ${c.batch}`;
       for (const config of SUITE) {
         // This machine's speed drifts by up to 1.5× over minutes: ours and the peer alternate,
         // twice each, and each side keeps its faster run (what the machine allows either of them).
         const oursFirst = runOurs(config, options.backend, bin);
-        const peerFirst = runPeer(config, 2, options.peer);
+        // A configuration that differs from the one before only in our kernels keeps that one's peer figures.
+        const previous = peers.get(peerKey(config));
+        const peerFirst = previous?.[0] ?? runPeer(config, 2, options.peer);
         const ours = faster(oursFirst, 'error' in oursFirst ? oursFirst : runOurs(config, options.backend, bin));
-        const peer2 = faster(peerFirst, 'error' in peerFirst ? peerFirst : runPeer(config, 2, options.peer));
-        const peer1 = runPeer(config, 1, options.peer);
+        const peer2 = previous?.[0] ?? faster(peerFirst, 'error' in peerFirst ? peerFirst : runPeer(config, 2, options.peer));
+        const peer1 = previous?.[1] ?? runPeer(config, 1, options.peer);
+        peers.set(peerKey(config), [peer2, peer1]);
         if ('torch' in peer2) torch = peer2.torch;
         const threads = config.workers ?? 1;
         const row =
@@ -234,7 +245,19 @@ export function addBenchSuiteCommand(program: Command): void {
           existing.includes(start) && existing.includes(end)
             ? existing.slice(0, existing.indexOf(start)) + block + existing.slice(existing.indexOf(end) + end.length)
             : `${existing}${existing ? '\n' : ''}${block}\n`;
-        await writeFile(options.write, next);
+        const kernels = spawnSync(process.execPath, [bin, 'bench-kernels', '--markdown'], { encoding: 'utf8', timeout: 600_000 });
+        const kernelStart = '<!-- bench-kernels:start -->';
+        const kernelEnd = '<!-- bench-kernels:end -->';
+        const kernelBlock = `${kernelStart}\n${
+          kernels.status === 0
+            ? `Measured in the same run by \`procrustes bench-kernels\` (one WASM thread, median of 5 after a warm-up, the three modes alternating): milliseconds per call; ◀ marks the fastest.\n\n${kernels.stdout.trim()}\n`
+            : `Not measured: bench-kernels failed (${(kernels.stderr ?? '').trim().split('\n').pop()}).\n`
+        }${kernelEnd}`;
+        const withKernels =
+          next.includes(kernelStart) && next.includes(kernelEnd)
+            ? next.slice(0, next.indexOf(kernelStart)) + kernelBlock + next.slice(next.indexOf(kernelEnd) + kernelEnd.length)
+            : `${next}\n${kernelBlock}\n`;
+        await writeFileAtomically(options.write, withKernels);
         console.log(`\nwritten to ${options.write}`);
       }
     });

@@ -11,6 +11,7 @@ import {
   parseModelName,
   tf,
   trainingStepFlops,
+  usageError,
 } from '@procrustes/core';
 import { projectTargets, spectralTargetsOf } from '@procrustes/spectral';
 import { createProbePlugin } from '@procrustes/probes';
@@ -33,6 +34,8 @@ export interface BenchOptions {
   workers?: number;
   /** Recompute units in the backward pass (gradient checkpointing per unit). */
   recomputeUnits?: boolean;
+  /** Also profile one step (tf.profile, this thread): kernel time by kernel. */
+  profile?: boolean;
 }
 
 export interface BenchResult {
@@ -55,6 +58,8 @@ export interface BenchResult {
   regularizer?: Array<{ method: string; projectionMsMedian: number; costAtHalfProbability: number }>;
   /** Median step with probes on, and its ratio to the step without. */
   probes?: { stepMsMedian: number; overhead: number };
+  /** One profiled step: its wall time and the kernel time of each kernel (all calls), largest first. */
+  profile?: { stepMs: number; kernels: Array<{ kernel: string; calls: number; milliseconds: number }> };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -115,6 +120,20 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     const probeMs = median(probeTimes);
     result.probes = { stepMsMedian: probeMs, overhead: probeMs / stepMs };
   }
+  if (options.profile) {
+    if (parallel) throw usageError('--profile times the kernels of this thread: use it without --workers');
+    const t0 = performance.now();
+    const info = await tf.profile(() => step());
+    const stepMs = performance.now() - t0;
+    const byKernel = new Map<string, { calls: number; milliseconds: number }>();
+    for (const k of info.kernels) {
+      const entry = byKernel.get(k.name) ?? { calls: 0, milliseconds: 0 };
+      entry.calls++;
+      entry.milliseconds += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+      byKernel.set(k.name, entry);
+    }
+    result.profile = { stepMs, kernels: [...byKernel].map(([kernel, e]) => ({ kernel, ...e })).sort((a, b) => b.milliseconds - a.milliseconds) };
+  }
   if (options.regularizer && spec.spectralTargets.length > 0) {
     result.regularizer = [];
     const methods = options.regularizer === 'both' ? (['exact', 'newton-schulz'] as const) : [options.regularizer];
@@ -153,6 +172,7 @@ export function addBenchCommand(program: Command): void {
     .option('--workers <n>', 'data-parallel worker threads', parsePositiveInteger, 1)
     .option('--recompute-units', "recompute each unit's inside in the backward pass (less memory, more time)")
     .addOption(new Option('--regularizer <method>', "also time the spectral regularizer's projections").choices(['exact', 'newton-schulz', 'both']))
+    .option('--profile', 'also profile one step on this thread: kernel time by kernel (without --workers)')
     .option('--json', 'print JSON')
     .action(async (options: BenchOptions & { json?: boolean }) => {
       const result = await benchmark(options);
@@ -164,6 +184,13 @@ export function addBenchCommand(program: Command): void {
         `${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}${result.recomputeUnits ? ', units recomputed' : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, ${result.gflops.toFixed(2)} GFLOP/s, tensor drift ${result.tensorDrift}, peak RSS ${result.peakRssMegabytes.toFixed(0)} MB`,
       );
       if (result.probes) console.log(`  with probes: ${result.probes.stepMsMedian.toFixed(0)} ms per step (${result.probes.overhead.toFixed(3)}× the step without)`);
+      if (result.profile) {
+        const total = result.profile.kernels.reduce((a, k) => a + k.milliseconds, 0);
+        console.log(`  profiled step: ${result.profile.stepMs.toFixed(0)} ms wall (tf.profile's bookkeeping included), ${total.toFixed(0)} ms in kernels`);
+        for (const k of result.profile.kernels.slice(0, 14)) {
+          console.log(`    ${k.kernel.padEnd(24)} ${k.milliseconds.toFixed(1).padStart(8)} ms  ${((100 * k.milliseconds) / total).toFixed(1).padStart(5)} %  (${k.calls} calls)`);
+        }
+      }
       for (const r of result.regularizer ?? []) {
         console.log(
           `  regularizer (${r.method}): ${r.projectionMsMedian.toFixed(0)} ms per projection of all targets; at p = 0.5 that is ${(100 * r.costAtHalfProbability).toFixed(2)}% of a step`,
