@@ -72,3 +72,37 @@ describe('the suite asks the PyTorch peer for the same network', () => {
     ]);
   });
 });
+
+describe('procrustes bench --profile', () => {
+  it('prints kernel time by kernel for one step, the convolutions among them', () => {
+    const { code, stdout, stderr } = procrustes('bench', '--model', 'resnet-8', '--width', '4', '--input', '8x8x1', '--batch', '4', '--steps', '1', '--warmup', '1', '--profile', '--json');
+    expect(code, stderr).toBe(0);
+    const result = JSON.parse(stdout.trim().split('\n').pop()!);
+    const kernels = result.profile.kernels.map((k: { kernel: string }) => k.kernel);
+    expect(kernels).toEqual(expect.arrayContaining(['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']));
+    expect(result.profile.kernels.every((k: { calls: number; milliseconds: number }) => k.calls > 0 && k.milliseconds >= 0)).toBe(true);
+  });
+
+  it('refuses --workers, whose kernels run on other threads', () => {
+    const { code, stderr } = procrustes('bench', '--model', 'resnet-8', '--width', '4', '--input', '8x8x1', '--batch', '4', '--steps', '1', '--workers', '2', '--profile');
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--profile times the kernels of this thread: use it without --workers/);
+  });
+});
+
+describe('procrustes bench-kernels', () => {
+  it('times every pass in every mode and names what the rule picks', async () => {
+    const { benchmarkKernels, kernelTable } = await import('./commands/bench-kernels.js');
+    (await import('./backends.js')).registerCliBackends();
+    const shapes = [
+      { batch: 2, size: 6, inChannels: 1, outChannels: 4, of: 'a stem' },
+      { batch: 2, size: 6, inChannels: 8, outChannels: 8, of: 'a stage' },
+    ];
+    const timings = await benchmarkKernels(shapes, 1);
+    expect(timings).toHaveLength(6);
+    for (const t of timings) for (const mode of ['off', '2', '4'] as const) expect(t.milliseconds[mode]).toBeGreaterThan(0);
+    expect(timings.find((t) => t.shape.of === 'a stem' && t.pass === 'forward')?.auto).toBe('off');
+    expect(timings.find((t) => t.shape.of === 'a stage' && t.pass === 'filter-gradient')?.auto).toBe('4');
+    expect(kernelTable(timings, true).split('\n')).toHaveLength(8);
+  }, 60_000);
+});
