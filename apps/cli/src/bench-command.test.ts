@@ -75,7 +75,23 @@ describe('the suite asks the PyTorch peer for the same network', () => {
 
 describe('procrustes bench --profile', () => {
   it('prints kernel time by kernel for one step, the convolutions among them', () => {
-    const { code, stdout, stderr } = procrustes('bench', '--model', 'resnet-8', '--width', '4', '--input', '8x8x1', '--batch', '4', '--steps', '1', '--warmup', '1', '--profile', '--json');
+    const { code, stdout, stderr } = procrustes(
+      'bench',
+      '--model',
+      'resnet-8',
+      '--width',
+      '4',
+      '--input',
+      '8x8x1',
+      '--batch',
+      '4',
+      '--steps',
+      '1',
+      '--warmup',
+      '1',
+      '--profile',
+      '--json',
+    );
     expect(code, stderr).toBe(0);
     const result = JSON.parse(stdout.trim().split('\n').pop()!);
     const kernels = result.profile.kernels.map((k: { kernel: string }) => k.kernel);
