@@ -66,6 +66,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 /** Times the trainer's training step (forward, backward, checks, SGD update) after warm-up; optionally the regularizer's projections. */
 export async function benchmark(options: BenchOptions): Promise<BenchResult> {
+  // Checked before anything starts: worker threads would keep the process alive past the error.
+  if (options.profile && (options.workers ?? 1) > 1) throw usageError('--profile times the kernels of this thread: use it without --workers');
   const active = await activateBackend(options.backend);
   const spec = buildNetworkSpec({ ...parseModelName(options.model), width: options.width, inputShape: options.input });
   const parameters = initializeParameters(spec, 0);
@@ -121,7 +123,6 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     result.probes = { stepMsMedian: probeMs, overhead: probeMs / stepMs };
   }
   if (options.profile) {
-    if (parallel) throw usageError('--profile times the kernels of this thread: use it without --workers');
     const t0 = performance.now();
     const info = await tf.profile(() => step());
     const stepMs = performance.now() - t0;
