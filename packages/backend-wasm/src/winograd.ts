@@ -76,6 +76,9 @@ export interface WinogradGeometry {
   left: number;
 }
 
+/** The geometry in the order the kernels take it, then the block of tiles. */
+const geometryArguments = (g: WinogradGeometry, block: number) => [g.batch, g.height, g.width, g.inChannels, g.outHeight, g.outWidth, g.outChannels, g.top, g.left, block] as const;
+
 function scratchTensor(heap: HeapBackend, floats: number): TensorInfo {
   return heap.makeOutput([floats], 'float32');
 }
@@ -94,7 +97,7 @@ export function winogradConvolution(
   geometry: WinogradGeometry,
   transposed: boolean,
 ): TensorInfo {
-  const { batch, height, width, inChannels, outHeight, outWidth, outChannels, top, left } = geometry;
+  const { batch, inChannels, outHeight, outWidth, outChannels } = geometry;
   const tiles = (m + 2) ** 2;
   const block = BLOCK_TILES[m];
   const transformed = scratchTensor(heap, tiles * inChannels * Math.ceil(outChannels / 4) * 4);
@@ -108,16 +111,7 @@ export function winogradConvolution(
     heap.getMemoryOffset(result.dataId),
     heap.getMemoryOffset(scratch.dataId),
     m,
-    batch,
-    height,
-    width,
-    inChannels,
-    outHeight,
-    outWidth,
-    outChannels,
-    top,
-    left,
-    block,
+    ...geometryArguments(geometry, block),
   );
   heap.disposeData(transformed.dataId);
   heap.disposeData(scratch.dataId);
@@ -126,7 +120,7 @@ export function winogradConvolution(
 
 /** dW [3, 3, inChannels, outChannels] of a 3×3 stride-1 convolution from x and dy. The result is the caller's. */
 export function winogradFilterGradient(heap: HeapBackend, native: NativeKernels, m: 2 | 4, x: TensorInfo, dy: TensorInfo, geometry: WinogradGeometry): TensorInfo {
-  const { batch, height, width, inChannels, outHeight, outWidth, outChannels, top, left } = geometry;
+  const { inChannels, outChannels } = geometry;
   const block = BLOCK_TILES[m];
   const scratch = scratchTensor(heap, native.winogradScratchFloats(m, inChannels, outChannels, block));
   const result = heap.makeOutput([3, 3, inChannels, outChannels], 'float32');
@@ -136,16 +130,7 @@ export function winogradFilterGradient(heap: HeapBackend, native: NativeKernels,
     heap.getMemoryOffset(result.dataId),
     heap.getMemoryOffset(scratch.dataId),
     m,
-    batch,
-    height,
-    width,
-    inChannels,
-    outHeight,
-    outWidth,
-    outChannels,
-    top,
-    left,
-    block,
+    ...geometryArguments(geometry, block),
   );
   heap.disposeData(scratch.dataId);
   return result;
