@@ -1,7 +1,7 @@
 import type { Conv2DBackpropFilterAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './kernel-calls.js';
 import { nativeKernels, type HeapBackend } from './native-kernels.js';
-import { winogradFilterGradient, winogradTileSize } from './winograd.js';
+import { winogradFilterGradient, winogradGeometryOf, winogradTileSize } from './winograd.js';
 
 /**
  * The filter gradient of a 2-D convolution, which the WASM backend lacks. Three ways, fastest
@@ -25,8 +25,7 @@ export function conv2dBackpropFilter(args: { inputs: { x: TensorInfo; dy: Tensor
     const native = nativeKernels(backend);
     const m = native ? winogradTileSize('filter-gradient', info) : undefined;
     if (native && m) {
-      const geometry = { batch: batchSize, height: inHeight, width: inWidth, inChannels, outHeight, outWidth, outChannels, top, left };
-      return winogradFilterGradient(backend as unknown as HeapBackend, native, m, x, dy, geometry);
+      return winogradFilterGradient(backend as unknown as HeapBackend, native, m, x, dy, winogradGeometryOf(info));
     }
   }
   // The hand-written kernel (kernels/filter-gradient.c) reads x and dy in place: measured on one

@@ -1,6 +1,6 @@
 import { backend_util, getKernel, type Conv2DAttrs, type KernelConfig, type KernelFunc, type KernelSetupFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { nativeKernels, type HeapBackend } from './native-kernels.js';
-import { winogradConvolution, winogradTileSize } from './winograd.js';
+import { winogradConvolution, winogradGeometryOf, winogradTileSize } from './winograd.js';
 
 /** tfjs's own WASM Conv2D (XNNPACK), captured when this kernel replaces it. */
 let xnnpackConv2d: { kernelFunc: KernelFunc; setupFunc?: KernelSetupFunc } | undefined;
@@ -35,25 +35,7 @@ export function conv2d(args: { inputs: { x: TensorInfo; filter: TensorInfo }; at
     );
     const m = info.strideHeight === 1 && info.strideWidth === 1 ? winogradTileSize('forward', info) : undefined;
     if (m) {
-      return winogradConvolution(
-        backend as HeapBackend,
-        native,
-        m,
-        x,
-        filter,
-        {
-          batch: info.batchSize,
-          height: info.inHeight,
-          width: info.inWidth,
-          inChannels: info.inChannels,
-          outHeight: info.outHeight,
-          outWidth: info.outWidth,
-          outChannels: info.outChannels,
-          top: info.padInfo.top,
-          left: info.padInfo.left,
-        },
-        false,
-      );
+      return winogradConvolution(backend as HeapBackend, native, m, x, filter, winogradGeometryOf(info), false);
     }
   }
   return xnnpackConv2d.kernelFunc(args as never) as TensorInfo;

@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { backend_util, TensorInfo } from '@tensorflow/tfjs-core';
 import type { HeapBackend, NativeKernels } from './native-kernels.js';
 
 /**
@@ -74,6 +74,12 @@ export interface WinogradGeometry {
   /** Padding above and left of the input: output (p, q) reads input rows p − top … p − top + 2. */
   top: number;
   left: number;
+}
+
+/** The geometry of a forward convolution from tfjs's convolution info. */
+export function winogradGeometryOf(info: backend_util.Conv2DInfo): WinogradGeometry {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, padInfo } = info;
+  return { batch: batchSize, height: inHeight, width: inWidth, inChannels, outHeight, outWidth, outChannels, top: padInfo.top, left: padInfo.left };
 }
 
 /** The geometry in the order the kernels take it, then the block of tiles. */
