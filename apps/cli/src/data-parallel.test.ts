@@ -77,6 +77,28 @@ describe('data-parallel workers', () => {
     expect(counts[5]).toEqual(counts[1]);
   }, 60_000);
 
+  it('report whether every shard’s gradients are finite (the workers check; the main thread does not read them again)', async () => {
+    const { activateBackend, buildNetworkSpec, initializeParameters, registerBackendPlugin, tf } = await import('@procrustes/core');
+    const { wasmBackendPlugin } = await import('@procrustes/backend-wasm');
+    const { createDataParallelGradients } = await import('@procrustes/train/node');
+    registerBackendPlugin(wasmBackendPlugin);
+    await activateBackend('wasm');
+    const spec = buildNetworkSpec({ family: 'resnet', block: 'basic', n: 1, width: 2, inputShape: [8, 8, 1], classes: 3 });
+    const parameters = initializeParameters(spec, 0);
+    const parallel = await createDataParallelGradients(spec, 2, { backend: wasmBackendPlugin });
+    const batch = { inputs: new Float32Array(8 * 64).map((_, i) => Math.sin(i)), labels: Int32Array.from([0, 1, 2, 0, 1, 2, 0, 1]), size: 8 };
+    const finite = await parallel.compute(parameters, batch);
+    // One infinite input pixel in the second shard only: its gradients are NaN, the first shard's are not.
+    const poisoned = { ...batch, inputs: batch.inputs.slice() };
+    poisoned.inputs[5 * 64 + 10] = Number.POSITIVE_INFINITY;
+    const nonFinite = await parallel.compute(parameters, poisoned);
+    await parallel.dispose();
+    expect(finite.gradientsFinite).toBe(true);
+    expect(nonFinite.gradientsFinite).toBe(false);
+    tf.dispose([finite, nonFinite].flatMap((r) => [...Object.values(r.gradients), ...r.statistics.values()]));
+    tf.dispose(Object.values(parameters));
+  }, 60_000);
+
   it('run on the backend the run names, loaded through its plugin (cpu here, not a hard-coded WASM)', async () => {
     const { activateBackend, buildNetworkSpec, initializeParameters, registerBackendPlugin, tf } = await import('@procrustes/core');
     const { cpuBackendPlugin } = await import('@procrustes/backend-cpu');

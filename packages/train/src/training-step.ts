@@ -100,16 +100,13 @@ export async function forwardBackward(
 
 async function parallelPass(parallel: DataParallelGradients, parameters: NetworkParameters, batch: HostBatch): Promise<PassOutcome> {
   const result = await parallel.compute(parameters, batch);
-  const sentinel = finiteSentinel(result.gradients);
-  const check = await sentinel.data();
-  sentinel.dispose();
   return {
     loss: result.loss,
     lossTensor: tf.scalar(result.loss),
     hits: result.hits,
     gradients: result.gradients,
     statistics: result.statistics,
-    gradientsFinite: Number.isFinite(check[0]),
+    gradientsFinite: result.gradientsFinite,
   };
 }
 

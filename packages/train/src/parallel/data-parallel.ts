@@ -9,6 +9,11 @@ export interface ParallelGradients {
   loss: number;
   hits: number;
   gradients: Record<string, tf.Tensor>;
+  /**
+   * Every shard's gradients were finite, so their weighted mean is too (a convex combination
+   * is bounded by its largest term): no check on this thread is needed.
+   */
+  gradientsFinite: boolean;
   statistics: Map<string, tf.Tensor1D>;
   /** Each worker's live tensor count after the step, to check for leaks. */
   workerTensors: number[];
@@ -130,6 +135,7 @@ export async function createDataParallelGradients(
         loss: results.reduce((s, r, k) => s + fractions[k] * r.loss, 0),
         hits: results.reduce((s, r) => s + r.hits, 0),
         gradients,
+        gradientsFinite: results.every((r) => r.gradientsFinite),
         statistics,
         workerTensors: results.map((r) => r.tensors),
         workerBackends: results.map((r) => r.backend),

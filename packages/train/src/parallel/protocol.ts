@@ -14,6 +14,8 @@ export interface ShardResult {
   hits: number;
   /** Gradients of the trainable parameters in spec order. */
   gradients: Float32Array[];
+  /** No gradient holds NaN or ±∞ (checked on the worker, where the gradients were made). */
+  gradientsFinite: boolean;
   /** Updated running statistics by name. */
   statisticNames: string[];
   statistics: Float32Array[];

@@ -35,7 +35,16 @@ async function computeShard(request: ShardRequest): Promise<ShardResult> {
   const statisticNames = [...pass.statistics.keys()];
   const statistics = await Promise.all(statisticNames.map(async (name) => (await pass.statistics.get(name)!.data()) as Float32Array));
   disposePass(pass);
-  return { loss: pass.loss, hits: pass.hits, gradients, statisticNames, statistics, tensors: tf.memory().numTensors, backend: tf.getBackend() };
+  return {
+    loss: pass.loss,
+    hits: pass.hits,
+    gradients,
+    gradientsFinite: pass.gradientsFinite,
+    statisticNames,
+    statistics,
+    tensors: tf.memory().numTensors,
+    backend: tf.getBackend(),
+  };
 }
 
 parentPort!.on('message', async (message: WorkerMessage) => {
