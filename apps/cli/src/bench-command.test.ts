@@ -30,6 +30,10 @@ describe('procrustes bench', () => {
       expect(result.model).toBe('procresnet-10');
       expect(result.recomputeUnits).toBe(extra.includes('--recompute-units'));
       expect(result.workers).toBe(extra.includes('--workers') ? 2 : 1);
+      // Each step waits for its slowest worker, so that worker's median is at most the step's.
+      if (extra.includes('--workers')) expect(result.workerMsMedian).toBeGreaterThan(0);
+      if (extra.includes('--workers')) expect(result.workerMsMedian).toBeLessThanOrEqual(result.stepMsMedian);
+      else expect(result.workerMsMedian).toBeUndefined();
       expect(result.imagesPerSecond).toBeCloseTo((1000 * 8) / result.stepMsMedian, 6);
       expect(result.gflops).toBeGreaterThan(0);
       expect(result.tensorDrift).toBe(0);

@@ -15,7 +15,7 @@ import {
 } from '@procrustes/core';
 import { projectTargets, spectralTargetsOf } from '@procrustes/spectral';
 import { createProbePlugin } from '@procrustes/probes';
-import { createSgdState, disposeSgdState, trainingStep, type TrainingSession } from '@procrustes/train';
+import { createSgdState, disposeSgdState, trainingStep, type DataParallelGradients, type TrainingSession } from '@procrustes/train';
 import { createDataParallelGradients } from '@procrustes/train/node';
 import { parseInputShape, parsePositiveInteger } from '../options.js';
 
@@ -58,6 +58,8 @@ export interface BenchResult {
   regularizer?: Array<{ method: string; projectionMsMedian: number; costAtHalfProbability: number }>;
   /** Median step with probes on, and its ratio to the step without. */
   probes?: { stepMsMedian: number; overhead: number };
+  /** With workers: the median over timed steps of the slowest worker's time on its shard; the rest of a step is the exchange and the update. */
+  workerMsMedian?: number;
   /** One profiled step: its wall time and the kernel time of each kernel (all calls), largest first. */
   profile?: { stepMs: number; kernels: Array<{ kernel: string; calls: number; milliseconds: number }> };
 }
@@ -76,10 +78,20 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
   const values = new Float32Array(options.batch * h * w * c);
   fillNormal(createRandomState(1), values);
   const batch = { inputs: values, labels: Int32Array.from({ length: options.batch }, (_, i) => i % spec.config.classes), size: options.batch };
-  const parallel =
+  const workers =
     (options.workers ?? 1) > 1
       ? await createDataParallelGradients(spec, options.workers!, { recomputeUnits: options.recomputeUnits, backend: getBackendPlugin(options.backend) })
       : undefined;
+  // The workers as the step sees them, wrapped to keep the slowest worker's time of each step.
+  const workerTimes: number[] = [];
+  const parallel: DataParallelGradients | undefined = workers && {
+    ...workers,
+    compute: async (weights, shardedBatch) => {
+      const computed = await workers.compute(weights, shardedBatch);
+      workerTimes.push(Math.max(...computed.workerMilliseconds));
+      return computed;
+    },
+  };
   // The trainer's own step; with probes, the probe plugin taps every step (which then runs on this thread).
   const session: TrainingSession = { spec, parameters, optimizer, update: { momentum: 0.9, weightDecay: 1e-4 }, plugins: [], recomputeUnits: options.recomputeUnits, parallel };
   const probed: TrainingSession = { ...session, plugins: [createProbePlugin({ every: 1 })] };
@@ -89,6 +101,7 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     taken++;
   };
   for (let i = 0; i < options.warmup; i++) await step();
+  workerTimes.length = 0;
   const before = tf.memory().numTensors;
   const times: number[] = [];
   for (let i = 0; i < options.steps; i++) {
@@ -111,6 +124,7 @@ export async function benchmark(options: BenchOptions): Promise<BenchResult> {
     tensorDrift: 0,
     peakRssMegabytes: 0,
     gflops: trainingStepFlops(spec, options.batch) / (stepMs * 1e6),
+    ...(workerTimes.length > 0 ? { workerMsMedian: median(workerTimes) } : {}),
   };
   if (options.probes) {
     const probeTimes: number[] = [];
@@ -184,6 +198,12 @@ export function addBenchCommand(program: Command): void {
       console.log(
         `${result.model} ${result.input} batch ${result.batch} on ${result.backend} (${result.device}${result.workers > 1 ? `, ${result.workers} workers` : ''}${result.recomputeUnits ? ', units recomputed' : ''}): ${result.stepMsMedian.toFixed(0)} ms per step, ${result.imagesPerSecond.toFixed(1)} images/s, ${result.gflops.toFixed(2)} GFLOP/s, tensor drift ${result.tensorDrift}, peak RSS ${result.peakRssMegabytes.toFixed(0)} MB`,
       );
+      if (result.workerMsMedian !== undefined) {
+        const rest = result.stepMsMedian - result.workerMsMedian;
+        console.log(
+          `  the slowest worker on its shard: ${result.workerMsMedian.toFixed(0)} ms; the exchange and the update: ${rest.toFixed(0)} ms (${((100 * rest) / result.stepMsMedian).toFixed(1)} % of the step)`,
+        );
+      }
       if (result.probes) console.log(`  with probes: ${result.probes.stepMsMedian.toFixed(0)} ms per step (${result.probes.overhead.toFixed(3)}× the step without)`);
       if (result.profile) {
         const total = result.profile.kernels.reduce((a, k) => a + k.milliseconds, 0);

@@ -19,6 +19,8 @@ export interface ParallelGradients {
   workerTensors: number[];
   /** The tfjs backend each worker computed on. */
   workerBackends: string[];
+  /** Each worker's time on its shard, in milliseconds (the rest of a step is the exchange and the update). */
+  workerMilliseconds: number[];
 }
 
 export interface DataParallelGradients {
@@ -139,6 +141,7 @@ export async function createDataParallelGradients(
         statistics,
         workerTensors: results.map((r) => r.tensors),
         workerBackends: results.map((r) => r.backend),
+        workerMilliseconds: results.map((r) => r.milliseconds),
       };
     },
     async dispose() {

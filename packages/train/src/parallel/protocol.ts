@@ -23,6 +23,8 @@ export interface ShardResult {
   tensors: number;
   /** The tfjs backend the worker computed on. */
   backend: string;
+  /** Milliseconds from the request's arrival to the reply (weights in, forward, backward, gradients out). */
+  milliseconds: number;
 }
 
 /** The worker loads the run's backend plugin from its module and activates it by name, through the registry. */

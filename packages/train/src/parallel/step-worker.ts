@@ -23,6 +23,7 @@ async function initialize(message: Extract<WorkerMessage, { kind: 'init' }>): Pr
 
 async function computeShard(request: ShardRequest): Promise<ShardResult> {
   if (!spec || !parameters) throw new Error('worker used before initialisation');
+  const start = performance.now();
   // Inside tidy: assign keeps the values, the temporary tensors go (a leak here filled the WASM heap).
   tf.tidy(() =>
     spec!.parameters.forEach((p, i) => {
@@ -44,6 +45,7 @@ async function computeShard(request: ShardRequest): Promise<ShardResult> {
     statistics,
     tensors: tf.memory().numTensors,
     backend: tf.getBackend(),
+    milliseconds: performance.now() - start,
   };
 }
 
