@@ -36,9 +36,11 @@ describe("WASM batch-norm kernels against core's composition on the CPU backend"
     registerBackendPlugin(wasmBackendPlugin);
   });
 
-  // 9 and 6 channels leave a scalar tail after the 4-wide vectors; 3×20×20 positions span several 256-position blocks.
+  // The kernels take channels 16 (backward: 8) at a time, then 4, then one by one: 21, 9 and 6
+  // channels take every path; 3×20×20 positions span several 256-position blocks.
   for (const shape of [
     [2, 5, 5, 8],
+    [3, 10, 10, 21],
     [3, 20, 20, 16],
     [2, 7, 3, 9],
     [4, 3, 3, 6],

@@ -25,7 +25,7 @@ function batchNormTraining(args: { inputs: Inputs; attrs: BatchNormTrainingAttrs
   const y = heap.makeOutput([...x.shape], 'float32');
   const mean = heap.makeOutput([channels], 'float32');
   const variance = heap.makeOutput([channels], 'float32');
-  const scratch = heap.makeOutput([2 * channels], 'float32');
+  const scratch = heap.makeOutput([3 * channels], 'float32');
   const at = (t: TensorInfo) => heap.getMemoryOffset(t.dataId);
   native.batchNormForward(at(x), at(gamma), at(beta), at(y), at(mean), at(variance), at(scratch), positions, channels, args.attrs.epsilon, args.attrs.relu ? 1 : 0);
   heap.disposeData(scratch.dataId);
@@ -41,7 +41,7 @@ function batchNormTrainingGrad(args: { inputs: Inputs; attrs: BatchNormTrainingA
   const dx = heap.makeOutput([...x.shape], 'float32');
   const dgamma = heap.makeOutput([channels], 'float32');
   const dbeta = heap.makeOutput([channels], 'float32');
-  const scratch = heap.makeOutput([4 * channels], 'float32');
+  const scratch = heap.makeOutput([5 * channels], 'float32');
   const at = (t: TensorInfo) => heap.getMemoryOffset(t.dataId);
   native.batchNormBackward(
     at(x),

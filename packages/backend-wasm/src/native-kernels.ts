@@ -52,7 +52,7 @@ export interface NativeKernels {
   winogradConvolution(x: number, u: number, y: number, scratch: number, m: number, ...geometry: WinogradGeometry): void;
   /** kernels/winograd.c: the filter gradient of a 3×3 stride-1 convolution. */
   winogradFilterGradient(x: number, dy: number, dw: number, scratch: number, m: number, ...geometry: WinogradGeometry): void;
-  /** kernels/batch-norm.c; scratch: 2c floats. */
+  /** kernels/batch-norm.c; scratch: 3c floats. */
   batchNormForward(
     x: number,
     gamma: number,
@@ -66,7 +66,7 @@ export interface NativeKernels {
     epsilon: number,
     relu: number,
   ): void;
-  /** kernels/batch-norm.c; scratch: 4c floats. */
+  /** kernels/batch-norm.c; scratch: 5c floats. */
   batchNormBackward(
     x: number,
     y: number,
