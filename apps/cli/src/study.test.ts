@@ -34,16 +34,20 @@ const definition = {
   ],
 };
 
-/** Runs `study` until its output matches `killWhen`, then SIGKILLs it. */
-function studyKilledWhen(args: string[], killWhen: RegExp): Promise<string> {
+/** Runs `study` until its output matches `killWhen`, then sends it `signal` (once). */
+function studyKilledWhen(args: string[], killWhen: RegExp, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ output: string; code: number | null }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, 'study', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
+    let sent = false;
     child.stdout.on('data', (d) => {
       output += d;
-      if (killWhen.test(output)) child.kill('SIGKILL');
+      if (!sent && killWhen.test(output)) {
+        sent = true;
+        child.kill(signal);
+      }
     });
-    child.on('exit', () => resolve(output));
+    child.on('exit', (code) => resolve({ output, code }));
   });
 }
 
@@ -58,7 +62,7 @@ describe('procrustes study', () => {
     expect(whole.code, whole.stderr).toBe(0);
     // Killed while the second training run is under way (its first epoch reported).
     const args = [file, '--out', join(root, 'runs'), '--results', join(root, 'parts')];
-    const killed = await studyKilledWhen(args, /=== procresnet-10[\s\S]*epoch 1:/);
+    const { output: killed } = await studyKilledWhen(args, /=== procresnet-10[\s\S]*epoch 1:/);
     expect(killed).toMatch(/summary: .*resnet-8\.json/);
     expect(existsSync(join(root, 'parts', 'summaries', 'procresnet-10.json'))).toBe(false);
     const refused = procrustes('study', ...args);
@@ -97,6 +101,22 @@ describe('procrustes study', () => {
     expect(markdown).toMatch(/\| plain-14 \| 14 \|/);
     expect(markdown).toMatch(/resnet: mean \|log r\| ≈ [\d.]+ · ln L \/ L \(R² -?[\d.]+/);
   }, 240_000);
+
+  it('stops after the run in hand, summarised, when SIGINT arrives as a run finishes (its last epoch reported)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'study-stop-'));
+    const file = join(root, 'tiny.json');
+    writeFileSync(file, JSON.stringify({ ...definition, defaults: { ...definition.defaults, epochs: 1 }, runs: definition.runs.slice(0, 2) }));
+    const args = [file, '--out', join(root, 'runs'), '--results', join(root, 'results')];
+    const stopped = await studyKilledWhen(args, /=== resnet-8[\s\S]*epoch 1:/, 'SIGINT');
+    expect(stopped.code, stopped.output).toBe(130);
+    expect(stopped.output).toMatch(/summary: .*resnet-8\.json/);
+    expect(stopped.output).toMatch(/study tiny stopped by SIGINT after 'resnet-8'; run the same command again to continue/);
+    expect(stopped.output).not.toMatch(/=== procresnet-10/);
+    const resumed = procrustes('study', ...args);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(/=== resnet-8: summarised earlier, skipped ===/);
+    expect(existsSync(join(root, 'results', 'summaries', 'procresnet-10.json'))).toBe(true);
+  }, 120_000);
 
   it('names a study that does not exist and bad definitions, with exit 2', () => {
     const root = mkdtempSync(join(tmpdir(), 'study-bad-'));

@@ -46,7 +46,8 @@ function finishedSummary(study: StudyDefinition, results: string, run: StudyRun)
 /**
  * Runs a study: each run not yet summarised is trained (resumed if it has a checkpoint) or
  * probed, and summarised into `<results>/summaries/<run>.json`; runs already summarised are
- * skipped. Stops, resumable, when a run is interrupted.
+ * skipped. Stops, resumable, when a run is interrupted, and after the run in hand when a stop
+ * signal arrives as a run finishes or between runs.
  */
 export async function runStudy(name: string, options: StudyCommandOptions = {}): Promise<void> {
   const log = options.log ?? console.log;
@@ -59,49 +60,74 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
     if (!study.runs.some((r) => r.name === wanted)) throw usageError(`study ${study.name} has no run '${wanted}': its runs are ${study.runs.map((r) => r.name).join(', ')}`);
   const defaults = trainDefaults();
   const datasets = new Map<string, ImageDataset>();
-  for (const run of runs) {
-    if (finishedSummary(study, results, run)) {
-      log(`=== ${run.name}: summarised earlier, skipped ===`);
-      continue;
-    }
-    log(`\n=== ${run.name} (${run.kind}, ${run.model}) ===`);
-    let summary: RunSummary;
-    if (run.kind === 'initialization') {
-      const datasetName = run.dataset ?? study.defaults.dataset ?? defaults.dataset;
-      await activateBackend(study.defaults.backend ?? defaults.backend);
-      if (!datasets.has(datasetName)) datasets.set(datasetName, await loadDataset(datasetName, { dataDirectory: study.defaults.dataDir, log }));
-      summary = await summarizeInitialization(study, { ...run, width: run.width ?? study.defaults.width, seed: run.seed ?? study.defaults.seed }, datasets.get(datasetName)!);
-      log(
-        `mean |log r|: residual ${summary.residual.mean.toFixed(4)}, transitions ${summary.transitions.mean.toFixed(4)}; δ ${summary.delta.toFixed(3)} (${summary.seconds.toFixed(1)} s)`,
-      );
-    } else {
-      const directory = join(out, run.name);
-      const { name: _name, kind: _kind, ...settings } = run;
-      const given = new Set([...Object.keys(study.defaults), ...Object.keys(settings)]);
-      const resume = existsSync(join(directory, 'config.json')) && hasCheckpoint(directory);
-      const trainOptions: TrainCommandOptions = {
-        ...defaults,
-        ...study.defaults,
-        ...settings,
-        out: directory,
-        resume,
-        force: !resume,
-        quiet: true,
-        breakStaleLock: options.breakStaleLock,
-      };
-      const history = await runTraining(trainOptions, log, given);
-      if (typeof process.exitCode === 'number' && process.exitCode !== 0) {
-        log(`study ${study.name} stopped in '${run.name}'; run the same command again to continue`);
+  // The study's own handler: a signal that arrives while a run finishes (its last step, its
+  // evaluation) ends that run normally, and one between runs would otherwise kill the process
+  // before the summary; either way the study stops after summarising the run in hand.
+  let stopSignal: NodeJS.Signals | undefined;
+  const onStopSignal = (signal: NodeJS.Signals) => {
+    if (stopSignal) process.exit(signal === 'SIGINT' ? 130 : 143); // a second signal: stop now
+    stopSignal = signal;
+    log(`${signal}: the study stops after the run in hand (send it again to stop at once)`);
+  };
+  process.on('SIGINT', onStopSignal);
+  process.on('SIGTERM', onStopSignal);
+  try {
+    await runEach();
+  } finally {
+    process.off('SIGINT', onStopSignal);
+    process.off('SIGTERM', onStopSignal);
+  }
+
+  async function runEach(): Promise<void> {
+    for (const run of runs) {
+      if (finishedSummary(study, results, run)) {
+        log(`=== ${run.name}: summarised earlier, skipped ===`);
+        continue;
+      }
+      log(`\n=== ${run.name} (${run.kind}, ${run.model}) ===`);
+      let summary: RunSummary;
+      if (run.kind === 'initialization') {
+        const datasetName = run.dataset ?? study.defaults.dataset ?? defaults.dataset;
+        await activateBackend(study.defaults.backend ?? defaults.backend);
+        if (!datasets.has(datasetName)) datasets.set(datasetName, await loadDataset(datasetName, { dataDirectory: study.defaults.dataDir, log }));
+        summary = await summarizeInitialization(study, { ...run, width: run.width ?? study.defaults.width, seed: run.seed ?? study.defaults.seed }, datasets.get(datasetName)!);
+        log(
+          `mean |log r|: residual ${summary.residual.mean.toFixed(4)}, transitions ${summary.transitions.mean.toFixed(4)}; δ ${summary.delta.toFixed(3)} (${summary.seconds.toFixed(1)} s)`,
+        );
+      } else {
+        const directory = join(out, run.name);
+        const { name: _name, kind: _kind, ...settings } = run;
+        const given = new Set([...Object.keys(study.defaults), ...Object.keys(settings)]);
+        const resume = existsSync(join(directory, 'config.json')) && hasCheckpoint(directory);
+        const trainOptions: TrainCommandOptions = {
+          ...defaults,
+          ...study.defaults,
+          ...settings,
+          out: directory,
+          resume,
+          force: !resume,
+          quiet: true,
+          breakStaleLock: options.breakStaleLock,
+        };
+        const history = await runTraining(trainOptions, log, given);
+        if (typeof process.exitCode === 'number' && process.exitCode !== 0) {
+          log(`study ${study.name} stopped in '${run.name}'; run the same command again to continue`);
+          return;
+        }
+        const config = await readRunConfig(directory);
+        if (history.length < config.epochs) throw new Error(`run '${run.name}' ended after ${history.length} of ${config.epochs} epochs`);
+        summary = summarizeTraining(study, run.name, directory);
+      }
+      await writeFileAtomically(summaryPath(results, run.name), `${JSON.stringify(summary, null, 1)}\n`);
+      log(`summary: ${summaryPath(results, run.name)}`);
+      if (stopSignal) {
+        log(`study ${study.name} stopped by ${stopSignal} after '${run.name}'; run the same command again to continue`);
+        process.exitCode = stopSignal === 'SIGTERM' ? 143 : 130;
         return;
       }
-      const config = await readRunConfig(directory);
-      if (history.length < config.epochs) throw new Error(`run '${run.name}' ended after ${history.length} of ${config.epochs} epochs`);
-      summary = summarizeTraining(study, run.name, directory);
     }
-    await writeFileAtomically(summaryPath(results, run.name), `${JSON.stringify(summary, null, 1)}\n`);
-    log(`summary: ${summaryPath(results, run.name)}`);
+    log(`\nstudy ${study.name}: ${runs.length} runs summarised in ${join(results, 'summaries')}; figures: procrustes study ${study.name} --report`);
   }
-  log(`\nstudy ${study.name}: ${runs.length} runs summarised in ${join(results, 'summaries')}; figures: procrustes study ${study.name} --report`);
 }
 
 export function addStudyCommand(program: Command): void {
