@@ -17,7 +17,21 @@ export function renderSvg(option: Option, width = 900, height = 420): string {
   chart.setOption({ animation: false, backgroundColor: '#ffffff', ...option });
   const svg = chart.renderToSVGString();
   chart.dispose();
-  return svg;
+  return numberClassesInOrder(svg);
+}
+
+/**
+ * The renderer names its style classes, clip paths and gradients from counters shared by every chart of
+ * the process (zr4-cls-322, zr4-c0, zr4-g0 in one report, zr2-cls-477, zr2-c0 in the next);
+ * numbered here in order of appearance, the same figure gives the same file whatever was drawn
+ * before it.
+ */
+export function numberClassesInOrder(svg: string): string {
+  const numbers = new Map<string, number>();
+  return svg.replace(/\bzr\d*-(cls-|[a-z])\d+\b/g, (name: string, kind: string) => {
+    if (!numbers.has(name)) numbers.set(name, numbers.size);
+    return `zr-${kind}${numbers.get(name)}`;
+  });
 }
 
 const unitLabel = (u: { index: number; kind: string; downsamples?: boolean }) =>

@@ -9,7 +9,36 @@ import type { InitializationSummary, RunSummary, TrainingSummary } from './summa
 /** A ratio that was measured: finite and positive (null in a summary where the gradient vanished, 0/0). */
 const isDefinedRatio = (r: number | null): r is number => typeof r === 'number' && Number.isFinite(r) && r > 0;
 
-const COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '#4d4d4d'];
+// Ten colours that stay apart from each other (a study of three families at three depths has nine runs).
+const COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '#4d4d4d', '#01665e', '#c51b7d', '#8c510a', '#6baed6'];
+
+/** Rows ECharts' legend takes for these names across `width` px (25 px symbol, 10 px gap, about 5 px a character at 12 px). */
+function legendRows(names: string[], width: number): number {
+  let rows = 1;
+  let used = 0;
+  for (const name of names) {
+    const item = 35 + 5.2 * name.length;
+    if (used > 0 && used + item > width - 20) {
+      rows++;
+      used = 0;
+    }
+    used += item;
+  }
+  return rows;
+}
+
+/** A chart whose plot starts below its legend however many rows that takes, and keeps 300 px of height. */
+function chartBelowLegend(option: Record<string, unknown> & { series: Array<{ name: string }> }, width = 900): string {
+  const top =
+    20 +
+    24 *
+      legendRows(
+        option.series.map((s) => s.name),
+        width,
+      ) +
+    20; // the legend, then the y axis's name
+  return renderSvg({ ...option, legend: { top: 5 }, grid: { left: 70, right: 30, top, bottom: 50 } }, width, top + 300 + 50);
+}
 
 /** The probes at the start, middle and end of a run's training. */
 function startMiddleEnd(summary: TrainingSummary): TrainingSummary['probes'] {
@@ -20,12 +49,23 @@ function startMiddleEnd(summary: TrainingSummary): TrainingSummary['probes'] {
 /** The paper's figure: log₁₀ r per block (rows) over training (columns), the runs side by side on one colour scale. */
 export function studyHeatmap(runs: TrainingSummary[]): Figure {
   const bound = Math.min(1, Math.max(0.05, ...runs.flatMap((s) => s.probes.flatMap((p) => p.ratios.filter(isDefinedRatio).map((r) => Math.abs(Math.log10(r)))))));
-  const height = Math.max(...runs.map((s) => s.units.length)) * 9 + 120;
-  const width = 520 * runs.length + 120;
-  const grids = runs.map((_, k) => ({ left: 60 + k * 520, width: 440, top: 40, bottom: 50 }));
+  // Panels in rows of at most three (one row per depth in a three-family study), each row as
+  // tall as its deepest network needs.
+  const columns = Math.min(3, runs.length);
+  const panels: Array<{ left: number; top: number; height: number }> = [];
+  let bottom = 0;
+  for (let first = 0; first < runs.length; first += columns) {
+    const row = runs.slice(first, first + columns);
+    const gridHeight = Math.max(90, Math.max(...row.map((s) => s.units.length)) * 9);
+    row.forEach((_, j) => panels.push({ left: 60 + j * 520, top: bottom + 35, height: gridHeight }));
+    bottom += 35 + gridHeight + 50;
+  }
+  const width = 520 * columns + 120;
+  const height = bottom + 10;
+  const grids = panels.map((p) => ({ left: p.left, width: 440, top: p.top, height: p.height }));
   const svg = renderSvg(
     {
-      title: runs.map((s, k) => ({ text: s.model, left: 60 + k * 520 + 200, top: 5, textStyle: { fontSize: 14 } })),
+      title: runs.map((s, k) => ({ text: s.model, left: panels[k].left + 200, top: panels[k].top - 30, textStyle: { fontSize: 14 } })),
       grid: grids,
       xAxis: runs.map((s, k) => ({
         type: 'category' as const,
@@ -39,7 +79,7 @@ export function studyHeatmap(runs: TrainingSummary[]): Figure {
         type: 'category' as const,
         gridIndex: k,
         inverse: true,
-        name: k === 0 ? 'block' : '',
+        name: k % columns === 0 ? 'block' : '',
         data: s.units.map((u) => `${u.index + 1}${u.transition ? ' *' : ''}`),
         axisLabel: { interval: Math.max(0, Math.ceil(s.units.length / 27) - 1), fontSize: 9 },
       })),
@@ -73,39 +113,63 @@ export function studyHeatmap(runs: TrainingSummary[]): Figure {
   };
 }
 
-/** r per block at the start, middle and end of training, for each run. */
+/** Compact labels for a log axis that may span many decades. */
+const logAxisLabel = (value: number) => (value >= 1e4 || value < 1e-3 ? value.toExponential(0) : String(value));
+
+/**
+ * r per block at the start, middle and end of training: one panel per run (rows of three),
+ * each on its own log scale, so that one network's outlier does not flatten the others.
+ */
 export function studyRatioPerBlock(runs: TrainingSummary[]): Figure {
-  const blocks = Math.max(...runs.map((s) => s.units.length));
-  const series = runs.flatMap((s, k) =>
-    startMiddleEnd(s).map((p, j) => ({
-      type: 'line' as const,
-      name: `${s.model}, step ${p.step}`,
-      data: p.ratios.map((r) => (isDefinedRatio(r) ? r : '-')),
-      symbol: 'none',
-      lineStyle: { color: COLOURS[k % COLOURS.length], type: (['dotted', 'dashed', 'solid'] as const)[j] ?? 'solid', width: 1.5 },
-      itemStyle: { color: COLOURS[k % COLOURS.length] },
-    })),
+  const columns = Math.min(3, runs.length);
+  const panel = (k: number) => ({ left: 70 + (k % columns) * 520, top: 40 + Math.floor(k / columns) * 300, width: 430, height: 210 });
+  const svg = renderSvg(
+    {
+      title: runs.map((s, k) => ({
+        text: `${s.model}: steps ${startMiddleEnd(s)
+          .map((p) => p.step)
+          .join(', ')}`,
+        left: panel(k).left,
+        top: panel(k).top - 32,
+        textStyle: { fontSize: 13 },
+      })),
+      grid: runs.map((_, k) => panel(k)),
+      xAxis: runs.map((s, k) => ({
+        type: 'category' as const,
+        gridIndex: k,
+        name: 'block',
+        nameLocation: 'middle' as const,
+        nameGap: 26,
+        data: s.units.map((u) => String(u.index + 1)),
+      })),
+      yAxis: runs.map((_, k) => ({ type: 'log' as const, gridIndex: k, logBase: 10, axisLabel: { formatter: logAxisLabel } })),
+      series: runs.flatMap((s, k) =>
+        startMiddleEnd(s).map((p, j) => ({
+          type: 'line' as const,
+          xAxisIndex: k,
+          yAxisIndex: k,
+          name: `${s.model}, step ${p.step}`,
+          data: p.ratios.map((r) => (isDefinedRatio(r) ? r : '-')),
+          symbol: 'none',
+          lineStyle: { color: COLOURS[k % COLOURS.length], type: (['dotted', 'dashed', 'solid'] as const)[j] ?? 'solid', width: 1.5 },
+          itemStyle: { color: COLOURS[k % COLOURS.length] },
+        })),
+      ),
+    },
+    520 * columns + 60,
+    Math.ceil(runs.length / columns) * 300 + 20,
   );
-  const svg = renderSvg({
-    grid: { left: 60, right: 30, top: 70, bottom: 50 },
-    legend: { top: 5 },
-    xAxis: { type: 'category', name: 'block', nameLocation: 'middle', nameGap: 30, data: Array.from({ length: blocks }, (_, i) => String(i + 1)) },
-    yAxis: { type: 'log', name: 'r', logBase: 10 },
-    series,
-  });
   return {
     name: 'ratio-per-block',
     title: 'r per block at the start, middle and end of training',
-    caption: 'Batch mean of r per block; dotted: first probe, dashed: middle, solid: last. Log scale; 1 is norm-preserving.',
+    caption: 'Batch mean of r per block, one panel per run on its own log scale; dotted: first probe, dashed: middle, solid: last. 1 is norm-preserving.',
     svg,
   };
 }
 
 /** Mean |log r| over residual blocks and over transitions, over training. */
 export function studyMeanLogRatio(runs: TrainingSummary[]): Figure {
-  const svg = renderSvg({
-    grid: { left: 60, right: 30, top: 70, bottom: 50 },
-    legend: { top: 5 },
+  const svg = chartBelowLegend({
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 30 },
     yAxis: { type: 'log', name: 'mean |log r|', logBase: 10 },
     series: runs.flatMap((s, k) => [
@@ -139,9 +203,7 @@ export function studyMeanLogRatio(runs: TrainingSummary[]): Figure {
 export function studySpectra(run: TrainingSummary): Figure | undefined {
   if (run.spectra.length === 0) return undefined;
   const names = run.spectra[0].targets.map((t) => t.name);
-  const svg = renderSvg({
-    grid: { left: 60, right: 30, top: 90, bottom: 50 },
-    legend: { top: 5 },
+  const svg = chartBelowLegend({
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 30 },
     yAxis: { type: 'log', name: 'singular value', logBase: 10 },
     series: names.flatMap((name, k) => {
@@ -215,9 +277,7 @@ export function studyDepthFigure(probes: InitializationSummary[]): Figure {
       },
     ];
   });
-  const svg = renderSvg({
-    grid: { left: 70, right: 30, top: 70, bottom: 50 },
-    legend: { top: 5 },
+  const svg = chartBelowLegend({
     xAxis: { type: 'log', name: 'depth L', nameLocation: 'middle', nameGap: 30, logBase: 10 },
     yAxis: { type: 'log', name: 'mean |log r|, residual units', logBase: 10 },
     series,
