@@ -40,6 +40,9 @@ function chartBelowLegend(option: Record<string, unknown> & { series: Array<{ na
   return renderSvg({ ...option, legend: { top: 5 }, grid: { left: 70, right: 30, top, bottom: 50 } }, width, top + 300 + 50);
 }
 
+/** What a figure calls a run: its model, and its name too where they differ (an ablation's runs share one model). */
+const runLabel = (s: { run: string; model: string }) => (s.run === s.model ? s.model : `${s.run} (${s.model})`);
+
 /** The probes at the start, middle and end of a run's training. */
 function startMiddleEnd(summary: TrainingSummary): TrainingSummary['probes'] {
   const n = summary.probes.length;
@@ -57,7 +60,9 @@ export function studyHeatmap(runs: TrainingSummary[]): Figure {
   for (let first = 0; first < runs.length; first += columns) {
     const row = runs.slice(first, first + columns);
     const gridHeight = Math.max(90, Math.max(...row.map((s) => s.units.length)) * 9);
-    row.forEach((_, j) => panels.push({ left: 60 + j * 520, top: bottom + 35, height: gridHeight }));
+    row.forEach((_, j) => {
+      panels.push({ left: 60 + j * 520, top: bottom + 35, height: gridHeight });
+    });
     bottom += 35 + gridHeight + 50;
   }
   const width = 520 * columns + 120;
@@ -65,7 +70,7 @@ export function studyHeatmap(runs: TrainingSummary[]): Figure {
   const grids = panels.map((p) => ({ left: p.left, width: 440, top: p.top, height: p.height }));
   const svg = renderSvg(
     {
-      title: runs.map((s, k) => ({ text: s.model, left: panels[k].left + 200, top: panels[k].top - 30, textStyle: { fontSize: 14 } })),
+      title: runs.map((s, k) => ({ text: runLabel(s), left: panels[k].left + 200, top: panels[k].top - 30, textStyle: { fontSize: 14 } })),
       grid: grids,
       xAxis: runs.map((s, k) => ({
         type: 'category' as const,
@@ -108,7 +113,7 @@ export function studyHeatmap(runs: TrainingSummary[]): Figure {
   return {
     name: 'gradient-ratio-heatmap',
     title: 'Gradient norm ratio per block over training',
-    caption: `log₁₀ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runs.map((s) => s.model).join(' and ')} on one colour scale; white is r = 1, and a cell left blank is a probe where r was undefined (a zero gradient, 0/0).`,
+    caption: `log₁₀ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runs.map(runLabel).join(' and ')} on one colour scale; white is r = 1, and a cell left blank is a probe where r was undefined (a zero gradient, 0/0).`,
     svg,
   };
 }
@@ -126,7 +131,7 @@ export function studyRatioPerBlock(runs: TrainingSummary[]): Figure {
   const svg = renderSvg(
     {
       title: runs.map((s, k) => ({
-        text: `${s.model}: steps ${startMiddleEnd(s)
+        text: `${runLabel(s)}: steps ${startMiddleEnd(s)
           .map((p) => p.step)
           .join(', ')}`,
         left: panel(k).left,
@@ -148,7 +153,7 @@ export function studyRatioPerBlock(runs: TrainingSummary[]): Figure {
           type: 'line' as const,
           xAxisIndex: k,
           yAxisIndex: k,
-          name: `${s.model}, step ${p.step}`,
+          name: `${runLabel(s)}, step ${p.step}`,
           data: p.ratios.map((r) => (isDefinedRatio(r) ? r : '-')),
           symbol: 'none',
           lineStyle: { color: COLOURS[k % COLOURS.length], type: (['dotted', 'dashed', 'solid'] as const)[j] ?? 'solid', width: 1.5 },
@@ -175,7 +180,7 @@ export function studyMeanLogRatio(runs: TrainingSummary[]): Figure {
     series: runs.flatMap((s, k) => [
       {
         type: 'line' as const,
-        name: `${s.model}: residual blocks`,
+        name: `${runLabel(s)}: residual blocks`,
         data: s.probes.map((p, i) => [p.step, s.residualLogRatio[i]]),
         symbol: 'none',
         lineStyle: { color: COLOURS[k % COLOURS.length] },
@@ -183,7 +188,7 @@ export function studyMeanLogRatio(runs: TrainingSummary[]): Figure {
       },
       {
         type: 'line' as const,
-        name: `${s.model}: transitions`,
+        name: `${runLabel(s)}: transitions`,
         data: s.probes.map((p, i) => [p.step, s.transitionLogRatio[i]]),
         symbol: 'none',
         lineStyle: { color: COLOURS[k % COLOURS.length], type: 'dashed' as const },
@@ -233,7 +238,7 @@ export function studySpectra(run: TrainingSummary): Figure | undefined {
   });
   return {
     name: `spectra-${run.run}`,
-    title: `Singular values over training: ${run.model}`,
+    title: `Singular values over training: ${runLabel(run)}`,
     caption:
       'Largest (solid) and smallest (dashed) singular value of each convolution at its output size (circular boundary, stride 1, as the regularizer sees it); dotted: √(cout/cin), where Procrustes puts every singular value.',
     svg,
