@@ -39,17 +39,44 @@ export function batchNorm(x: tf.Tensor4D, parameters: BatchNormParameters, optio
     const y = tf.batchNorm4d(x, parameters.movingMean, parameters.movingVariance, parameters.beta, parameters.gamma, epsilon);
     return { y: options.relu ? tf.tidy(() => tf.relu(y)) : y };
   }
-  const momentum = options.momentum ?? 0.1;
-  const { y, mean, variance } = normalizeWithBatchStatistics(x, parameters.gamma, parameters.beta, epsilon, options.relu ?? false);
-  const count = x.shape[0] * x.shape[1] * x.shape[2];
+  const relu = options.relu ?? false;
+  let mean: tf.Tensor1D | undefined;
+  let variance: tf.Tensor1D | undefined;
+  const normalize = tf.customGrad(((input: tf.Tensor4D, scale: tf.Tensor1D, offset: tf.Tensor1D, save: tf.GradSaveFunc) => {
+    const result = batchNormTrainingForward(input, scale, offset, epsilon, relu);
+    mean = tf.keep(result.mean);
+    variance = tf.keep(result.variance);
+    save(result.saved);
+    return {
+      value: result.y,
+      // tfjs runs a custom gradient outside any tidy and keeps what it makes until the whole
+      // backward pass ends: without this tidy, the temporaries of every layer would stay.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => batchNormTrainingBackward(dy as tf.Tensor4D, saved, epsilon, relu)),
+    };
+  }) as unknown as Parameters<typeof tf.customGrad>[0]);
+  const y = normalize(x, parameters.gamma, parameters.beta) as tf.Tensor4D;
+  const moving = updatedMovingStatistics(parameters, mean!, variance!, x.shape[0] * x.shape[1] * x.shape[2], options.momentum ?? 0.1);
+  mean!.dispose();
+  variance!.dispose();
+  return { y, ...moving };
+}
+
+/**
+ * The running statistics after one batch, PyTorch's way: the running variance takes the
+ * unbiased batch variance.
+ */
+export function updatedMovingStatistics(
+  parameters: Pick<BatchNormParameters, 'movingMean' | 'movingVariance'>,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  count: number,
+  momentum: number,
+): { movingMean: tf.Tensor1D; movingVariance: tf.Tensor1D } {
   const unbiased = count > 1 ? count / (count - 1) : 1;
-  const [movingMean, movingVariance] = tf.tidy(() => [
-    tf.add(tf.mul(parameters.movingMean, 1 - momentum), tf.mul(mean, momentum)) as tf.Tensor1D,
-    tf.add(tf.mul(parameters.movingVariance, 1 - momentum), tf.mul(variance, momentum * unbiased)) as tf.Tensor1D,
-  ]);
-  mean.dispose();
-  variance.dispose();
-  return { y, movingMean, movingVariance };
+  return tf.tidy(() => ({
+    movingMean: tf.add(tf.mul(parameters.movingMean, 1 - momentum), tf.mul(mean, momentum)) as tf.Tensor1D,
+    movingVariance: tf.add(tf.mul(parameters.movingVariance, 1 - momentum), tf.mul(variance, momentum * unbiased)) as tf.Tensor1D,
+  }));
 }
 
 /**
@@ -63,69 +90,62 @@ function channelMeans(x: tf.Tensor4D): tf.Tensor1D {
   return tf.tidy(() => tf.mean(tf.reshape(tf.avgPool(x, [h, w], 1, 'valid'), [n, c]), 0) as tf.Tensor1D);
 }
 
-/**
- * Training-mode normalisation with its closed-form gradient. With x̄ = x − μ and s = 1/σ:
- * y = γ·s·x̄ + β; dγ = s·Σ dy·x̄, dβ = Σ dy,
- * dx = γ·s · (dy − Σdy/m − x̄ · s²·Σ(dy·x̄)/m).
- * Autodiff through tf.batchNorm and tf.moments tiles every per-channel tensor to the full
- * activation size (a fifth of a WASM training step); this keeps x̄ and needs four
- * elementwise passes each way, with the channel means as average pools.
- */
-function normalizeWithBatchStatistics(
-  x: tf.Tensor4D,
-  gamma: tf.Tensor1D,
-  beta: tf.Tensor1D,
-  epsilon: number,
-  relu: boolean,
-): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
-  let mean: tf.Tensor1D | undefined;
-  let variance: tf.Tensor1D | undefined;
-  const count = x.shape[0] * x.shape[1] * x.shape[2];
+/** The backend's own training kernels when it registers both, else the composition of tfjs ops. */
+function fusedKernelsAvailable(): boolean {
   const backend = tf.getBackend();
-  if (tf.getKernel(BATCH_NORM_TRAINING, backend) && tf.getKernel(BATCH_NORM_TRAINING_GRAD, backend)) {
+  return tf.getKernel(BATCH_NORM_TRAINING, backend) !== undefined && tf.getKernel(BATCH_NORM_TRAINING_GRAD, backend) !== undefined;
+}
+
+export interface BatchNormTrainingForward {
+  y: tf.Tensor4D;
+  /** The batch's mean and biased variance per channel. */
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+  /** What `batchNormTrainingBackward` needs, in its order. */
+  saved: tf.Tensor[];
+}
+
+/**
+ * Training-mode normalisation, the forward half of a pair with `batchNormTrainingBackward`
+ * (used by `batchNorm`'s gradient node and by units that run their own backward pass).
+ * With x̄ = x − μ and s = 1/σ: y = γ·s·x̄ + β, then ReLU when `relu`.
+ * Autodiff through tf.batchNorm and tf.moments tiles every per-channel tensor to the full
+ * activation size (a fifth of a WASM training step); the composed path keeps x̄ and needs four
+ * elementwise passes each way, with the channel means as average pools.
+ * Call it where tensors are tracked (a tidy or a custom gradient's forward function).
+ */
+export function batchNormTrainingForward(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, relu: boolean): BatchNormTrainingForward {
+  if (fusedKernelsAvailable()) {
     const attrs: BatchNormTrainingAttrs = { epsilon, relu };
-    const fused = tf.customGrad(((input: tf.Tensor4D, scale: tf.Tensor1D, offset: tf.Tensor1D, save: tf.GradSaveFunc) => {
-      const [value, batchMean, batchVariance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x: input, gamma: scale, beta: offset }, attrs as never) as tf.Tensor[];
-      mean = tf.keep(batchMean as tf.Tensor1D);
-      variance = tf.keep(batchVariance as tf.Tensor1D);
-      save([input, value, batchMean, batchVariance, scale]);
-      return {
-        value,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-          const [xs, ys, means, variances, gammas] = saved;
-          return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { x: xs, y: ys, dy, mean: means, variance: variances, gamma: gammas }, attrs as never) as tf.Tensor[];
-        },
-      };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]);
-    const y = fused(x, gamma, beta) as tf.Tensor4D;
-    return { y, mean: mean!, variance: variance! };
+    const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAINING, { x, gamma, beta }, attrs as never) as tf.Tensor[];
+    return { y: y as tf.Tensor4D, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D, saved: [x, y, mean, variance, gamma] };
   }
-  const normalize = tf.customGrad(((input: tf.Tensor4D, scale: tf.Tensor1D, offset: tf.Tensor1D, save: tf.GradSaveFunc) => {
-    const batchMean = channelMeans(input);
-    const centered = tf.sub(input, batchMean) as tf.Tensor4D;
-    const batchVariance = channelMeans(tf.square(centered));
-    const inverseStd = tf.rsqrt(tf.add(batchVariance, epsilon));
-    mean = tf.keep(batchMean);
-    variance = tf.keep(batchVariance);
-    const normalized = tf.add(tf.mul(centered, tf.mul(scale, inverseStd)), offset);
-    const value = relu ? tf.relu(normalized) : normalized;
-    save(relu ? [centered, inverseStd, scale, value] : [centered, inverseStd, scale]);
-    return {
-      value,
-      // tfjs runs a custom gradient outside any tidy and keeps what it makes until the whole
-      // backward pass ends: without this tidy, five activation-sized temporaries per layer.
-      gradFunc: (outputGradient: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.tidy(() => {
-          const [xCentered, invStd, g, activated] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D | undefined];
-          // ReLU's mask from its output: y > 0 exactly where relu(y) > 0.
-          const dy = activated ? tf.mul(outputGradient, tf.step(activated)) : outputGradient;
-          const meanDy = channelMeans(dy as tf.Tensor4D);
-          const meanDyCentered = channelMeans(tf.mul(dy, xCentered) as tf.Tensor4D);
-          const dx = tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(xCentered, tf.mul(tf.square(invStd), meanDyCentered))), tf.mul(g, invStd));
-          return [dx, tf.mul(tf.mul(meanDyCentered, invStd), count), tf.mul(meanDy, count)];
-        }),
-    };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  const y = normalize(x, gamma, beta) as tf.Tensor4D;
-  return { y, mean: mean!, variance: variance! };
+  const mean = channelMeans(x);
+  const centered = tf.sub(x, mean) as tf.Tensor4D;
+  const variance = channelMeans(tf.square(centered));
+  const inverseStd = tf.rsqrt(tf.add(variance, epsilon));
+  const normalized = tf.add(tf.mul(centered, tf.mul(gamma, inverseStd)), beta) as tf.Tensor4D;
+  const y = relu ? tf.relu(normalized) : normalized;
+  return { y, mean, variance, saved: relu ? [centered, inverseStd, gamma, y] : [centered, inverseStd, gamma] };
+}
+
+/**
+ * The closed-form gradient of `batchNormTrainingForward`: dγ = s·Σ dy·x̄, dβ = Σ dy,
+ * dx = γ·s · (dy − Σdy/m − x̄ · s²·Σ(dy·x̄)/m), with dy masked by the ReLU first when `relu`.
+ * Returns [dx, dγ, dβ]; call it inside a tidy.
+ */
+export function batchNormTrainingBackward(outputGradient: tf.Tensor4D, saved: tf.Tensor[], epsilon: number, relu: boolean): tf.Tensor[] {
+  if (fusedKernelsAvailable()) {
+    const [x, y, mean, variance, gamma] = saved;
+    const attrs: BatchNormTrainingAttrs = { epsilon, relu };
+    return tf.engine().runKernel(BATCH_NORM_TRAINING_GRAD, { x, y, dy: outputGradient, mean, variance, gamma }, attrs as never) as tf.Tensor[];
+  }
+  const [xCentered, invStd, g, activated] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor4D | undefined];
+  const count = xCentered.shape[0] * xCentered.shape[1] * xCentered.shape[2];
+  // ReLU's mask from its output: y > 0 exactly where relu(y) > 0.
+  const dy = activated ? tf.mul(outputGradient, tf.step(activated)) : outputGradient;
+  const meanDy = channelMeans(dy as tf.Tensor4D);
+  const meanDyCentered = channelMeans(tf.mul(dy, xCentered) as tf.Tensor4D);
+  const dx = tf.mul(tf.sub(tf.sub(dy, meanDy), tf.mul(xCentered, tf.mul(tf.square(invStd), meanDyCentered))), tf.mul(g, invStd));
+  return [dx, tf.mul(tf.mul(meanDyCentered, invStd), count), tf.mul(meanDy, count)];
 }

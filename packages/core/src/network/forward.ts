@@ -4,6 +4,7 @@ import { conv2d } from '../layers/conv2d.js';
 import { dense } from '../layers/dense.js';
 import { globalAveragePool } from '../layers/global-average-pool.js';
 import type { NetworkSpec, UnitSpec } from './spec.js';
+import { applyUnitWithOwnBackward, type UnitLayers } from './unit-backward.js';
 
 /**
  * Called with x_l, the input of unit l (l = 0 … L-1), and with x_L, the input of the head
@@ -22,6 +23,12 @@ export interface ForwardOptions {
    * activations at once.
    */
   recomputeUnits?: boolean;
+  /**
+   * Training only: leave each unit's gradient to tfjs's autodiff, which holds every
+   * intermediate gradient until the backward pass ends, instead of the unit's own backward
+   * pass (the default). For comparisons and tests; the gradients are the same.
+   */
+  autodiffUnits?: boolean;
 }
 
 export interface ForwardResult {
@@ -53,7 +60,9 @@ export function forward(spec: NetworkSpec, parameters: Readonly<Record<string, t
       if (previous !== x) previous.dispose();
       continue;
     }
-    h = recompute ? applyUnitWithRecomputation(spec, unit, h, parameters, layers.statistics) : applyUnit(unit, h, layers);
+    if (recompute) h = applyUnitWithRecomputation(spec, unit, h, parameters, layers.statistics);
+    else if (options.training && !options.autodiffUnits) h = applyUnitWithOwnBackward(spec, unit, h, parameters, layers.statistics, applyUnit);
+    else h = applyUnit(unit, h, layers);
   }
   if (options.tap) h = options.tap(h, spec.units.length, undefined);
 
@@ -73,10 +82,8 @@ export function unitForward(
   return { y: applyUnit(unit, x, layers), statistics: layers.statistics };
 }
 
-interface LayerContext {
+interface LayerContext extends UnitLayers {
   weight(name: string): tf.Tensor;
-  preActivation(h: tf.Tensor4D, prefix: string): tf.Tensor4D;
-  convolve(h: tf.Tensor4D, name: string, stride: number): tf.Tensor4D;
   statistics: Map<string, tf.Tensor1D>;
 }
 
@@ -105,10 +112,11 @@ function layerContext(parameters: Record<string, tf.Tensor>, training: boolean):
     return result.y;
   };
   const convolve = (h: tf.Tensor4D, name: string, stride: number): tf.Tensor4D => conv2d(h, weight(name) as tf.Tensor4D, stride);
-  return { weight, preActivation, convolve, statistics };
+  const add = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D => tf.add(a, b);
+  return { weight, preActivation, convolve, add, statistics };
 }
 
-function applyUnit(unit: UnitSpec, x: tf.Tensor4D, layers: LayerContext): tf.Tensor4D {
+function applyUnit(unit: UnitSpec, x: tf.Tensor4D, layers: UnitLayers): tf.Tensor4D {
   if (unit.kind === 'transition') {
     const conv = unit.convolutions[0];
     return layers.convolve(x, conv.name, conv.stride);
@@ -117,10 +125,10 @@ function applyUnit(unit: UnitSpec, x: tf.Tensor4D, layers: LayerContext): tf.Ten
   unit.convolutions.forEach((conv, k) => {
     h = layers.convolve(layers.preActivation(h, `${unit.prefix}/bn${k + 1}`), conv.name, conv.stride);
   });
-  if (unit.shortcut === 'identity') return tf.add(h, x);
+  if (unit.shortcut === 'identity') return layers.add(h, x);
   if (unit.shortcut === 'projection') {
     const conv = unit.shortcutConvolution!;
-    return tf.add(h, layers.convolve(layers.preActivation(x, `${unit.prefix}/shortcut/bn`), conv.name, conv.stride));
+    return layers.add(h, layers.convolve(layers.preActivation(x, `${unit.prefix}/shortcut/bn`), conv.name, conv.stride));
   }
   return h;
 }

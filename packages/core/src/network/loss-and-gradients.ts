@@ -22,13 +22,13 @@ export function lossAndGradients(
   parameters: NetworkParameters,
   inputs: tf.Tensor4D,
   labels: tf.Tensor1D,
-  options: { tap?: UnitTap; recomputeUnits?: boolean } = {},
+  options: { tap?: UnitTap; recomputeUnits?: boolean; autodiffUnits?: boolean } = {},
 ): LossAndGradients {
   const variables = trainableVariables(spec, parameters);
   let logits: tf.Tensor2D | undefined;
   let statistics = new Map<string, tf.Tensor1D>();
   const { value, grads } = tf.variableGrads(() => {
-    const result = forward(spec, parameters, inputs, { training: true, tap: options.tap, recomputeUnits: options.recomputeUnits });
+    const result = forward(spec, parameters, inputs, { training: true, tap: options.tap, recomputeUnits: options.recomputeUnits, autodiffUnits: options.autodiffUnits });
     logits = tf.keep(result.logits);
     statistics = result.statistics;
     for (const s of statistics.values()) tf.keep(s);
