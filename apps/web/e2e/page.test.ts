@@ -77,8 +77,12 @@ describe.skipIf(!available)(`the training page in a real headless browser${avail
       await page.click('#export');
       await expect.poll(() => downloads.length, { timeout: 20_000 }).toBeGreaterThanOrEqual(5);
       expect(downloads.sort()).toEqual(['config.json', 'metrics.jsonl', 'model.json', 'probes.jsonl', 'weights.bin']);
-      // The page stays responsive while training: a click is handled at once.
-      await page.click('#pause');
+      // The page stays responsive however fast steps arrive and however many there are: past the
+      // heatmap's column budget (240 columns) the cells stay bounded and a click is handled at once.
+      await page.waitForFunction(() => Number(document.getElementById('status')!.dataset.steps) >= 300, undefined, { timeout: 120_000 });
+      const cellsLater = await page.$$eval('#heatmap svg path, #heatmap svg rect', (nodes) => nodes.length);
+      expect(cellsLater).toBeLessThan(240 * 3 + 100);
+      await page.click('#pause', { timeout: 5_000 });
       expect(await page.textContent('#pause')).toBe('Resume');
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);

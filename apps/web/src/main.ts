@@ -1,4 +1,5 @@
 import * as echarts from 'echarts';
+import { heatmapColumns } from './heatmap-columns.js';
 import type { FromWorker, Settings, ToWorker, UnitInfo } from './protocol.js';
 
 const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
@@ -16,11 +17,36 @@ window.addEventListener('resize', () =>
   }),
 );
 
+/** The heatmap's column budget: enough to see every phase of training, few enough to draw in a frame. */
+const HEATMAP_COLUMNS = 240;
+
 let units: UnitInfo[] = [];
-let cells: Array<[number, number, number]> = [];
+/** Per step: the training step, its loss and log₂ r of every unit. */
 let steps: number[] = [];
 let losses: number[] = [];
+let logRatios: number[][] = [];
+let unitsWithData = new Set<number>();
+let statusText = '';
 let paused = false;
+let drawScheduled = false;
+
+/** Steps can arrive faster than the charts draw: the worker's messages only record, and one draw per frame shows them. */
+function scheduleDraw(): void {
+  if (drawScheduled) return;
+  drawScheduled = true;
+  requestAnimationFrame(() => {
+    drawScheduled = false;
+    if (steps.length) draw();
+    showStatus();
+  });
+}
+
+function clearRecords(): void {
+  steps = [];
+  losses = [];
+  logRatios = [];
+  unitsWithData = new Set();
+}
 
 const label = (u: UnitInfo) => `${u.index}${u.kind === 'transition' ? ' T' : u.downsamples ? ' ↓' : ''}`;
 
@@ -31,20 +57,23 @@ function drawEmpty(): void {
 }
 
 function draw(): void {
-  const bound = Math.max(0.1, ...cells.map((c) => Math.abs(c[2])));
+  const columns = heatmapColumns(steps, logRatios, HEATMAP_COLUMNS);
+  const cells = columns.flatMap((column, x) => column.meanLogRatios.map((value, unit) => [x, unit, value] as [number, number, number]));
+  const bound = Math.max(0.1, ...cells.map((c) => (Number.isFinite(c[2]) ? Math.abs(c[2]) : 0)));
+  const columnLabel = (c: { firstStep: number; lastStep: number }) => (c.firstStep === c.lastStep ? String(c.firstStep) : `${c.firstStep}–${c.lastStep}`);
   heatmap.setOption(
     {
       animation: false,
       title: { text: 'log₂ gradient norm ratio per unit and step', left: 'center', textStyle: { fontSize: 13 } },
       grid: { left: 50, right: 70, top: 35, bottom: 35 },
-      xAxis: { type: 'category', data: steps.map(String), name: 'step' },
+      xAxis: { type: 'category', data: columns.map(columnLabel), name: 'step' },
       yAxis: { type: 'category', data: units.map(label), inverse: true },
       visualMap: { min: -bound, max: bound, orient: 'vertical', right: 5, top: 'center', calculable: false, inRange: { color: ['#2166ac', '#f7f7f7', '#b2182b'] } },
-      series: [{ type: 'heatmap', data: cells }],
+      series: [{ type: 'heatmap', data: cells.filter((c) => Number.isFinite(c[2])) }],
     },
     true,
   );
-  const last = cells.filter((c) => c[0] === steps.length - 1).map((c) => 2 ** c[2]);
+  const last = (logRatios.at(-1) ?? []).map((value) => 2 ** value);
   ratioChart.setOption(
     {
       animation: false,
@@ -64,9 +93,9 @@ function draw(): void {
       animation: false,
       title: { text: 'training loss', left: 'center', textStyle: { fontSize: 13 } },
       grid: { left: 45, right: 15, top: 35, bottom: 30 },
-      xAxis: { type: 'category', data: steps.map(String) },
+      xAxis: { type: 'value', name: 'step', min: 'dataMin', max: 'dataMax' },
       yAxis: { type: 'value', scale: true },
-      series: [{ type: 'line', data: losses, showSymbol: false }],
+      series: [{ type: 'line', data: steps.map((step, i) => [step, losses[i]]), showSymbol: false, sampling: 'lttb' }],
     },
     true,
   );
@@ -86,20 +115,23 @@ function settings(): Settings {
 }
 
 function setStatus(text: string): void {
-  status.textContent = text;
+  statusText = text;
+  scheduleDraw();
+}
+
+/** The status line and, for tests and scripts, what has been drawn (data attributes). */
+function showStatus(): void {
+  status.textContent = statusText;
   status.dataset.steps = String(steps.length);
   status.dataset.units = String(units.length);
-  const withData = new Set(cells.filter((c) => Number.isFinite(c[2])).map((c) => c[1]));
-  status.dataset.unitsWithData = String(withData.size);
+  status.dataset.unitsWithData = String(unitsWithData.size);
   status.dataset.loss = losses.length ? String(losses[losses.length - 1]) : '';
   status.dataset.firstLoss = losses.length ? String(losses[0]) : '';
 }
 
 buttons.start.addEventListener('click', () => {
   units = [];
-  cells = [];
-  steps = [];
-  losses = [];
+  clearRecords();
   paused = false;
   setStatus('Loading the data and the backend…');
   send({ kind: 'start', settings: settings() });
@@ -115,9 +147,7 @@ buttons.pause.addEventListener('click', () => {
 buttons.reset.addEventListener('click', () => {
   send({ kind: 'reset' });
   units = [];
-  cells = [];
-  steps = [];
-  losses = [];
+  clearRecords();
   buttons.pause.disabled = true;
   buttons.export.disabled = true;
   drawEmpty();
@@ -136,10 +166,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'step':
       steps.push(message.step);
       losses.push(message.loss);
+      logRatios.push(message.ratios.map((r) => Math.log2(r)));
       message.ratios.forEach((r, unit) => {
-        cells.push([steps.length - 1, unit, Math.log2(r)]);
+        if (Number.isFinite(Math.log2(r))) unitsWithData.add(unit);
       });
-      draw();
       setStatus(`step ${message.step + 1}, epoch ${message.epoch + 1}: loss ${message.loss.toFixed(4)}`);
       break;
     case 'epoch':
