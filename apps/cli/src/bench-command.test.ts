@@ -46,7 +46,7 @@ describe('procrustes bench', () => {
 
 describe('the suite asks the PyTorch peer for the same network', () => {
   it('maps our depth names to the peer’s units per stage and block', () => {
-    expect(peerArguments({ model: 'resnet-20', input: [28, 28, 1], batch: 128 }, 2)).toEqual([
+    expect(peerArguments({ model: 'resnet-20', input: [28, 28, 1], batch: 128, steps: 10 }, 2)).toEqual([
       'bench',
       '--model',
       'resnet',
@@ -61,11 +61,21 @@ describe('the suite asks the PyTorch peer for the same network', () => {
       '--threads',
       '2',
       '--steps',
-      '5',
+      '10',
+      '--warmup',
+      '3',
     ]);
-    expect(peerArguments({ model: 'procresnet-22', input: [28, 28, 1], batch: 128 }, 1)).toContain('3');
-    expect(peerArguments({ model: 'resnet-164', input: [32, 32, 3], batch: 64 }, 2).slice(0, 7)).toEqual(['bench', '--model', 'resnet', '--block', 'bottleneck', '--n', '18']);
-    expect(peerArguments({ model: 'procresnet-166', input: [32, 32, 3], batch: 64 }, 2).slice(0, 7)).toEqual([
+    expect(peerArguments({ model: 'procresnet-22', input: [28, 28, 1], batch: 128, steps: 10 }, 1)).toContain('3');
+    expect(peerArguments({ model: 'resnet-164', input: [32, 32, 3], batch: 64, steps: 3 }, 2).slice(0, 7)).toEqual([
+      'bench',
+      '--model',
+      'resnet',
+      '--block',
+      'bottleneck',
+      '--n',
+      '18',
+    ]);
+    expect(peerArguments({ model: 'procresnet-166', input: [32, 32, 3], batch: 64, steps: 3 }, 2).slice(0, 7)).toEqual([
       'bench',
       '--model',
       'procresnet',
