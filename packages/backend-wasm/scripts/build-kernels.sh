@@ -5,7 +5,7 @@ set -eu
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 clang --target=wasm32 -msimd128 -mbulk-memory -O3 -nostdlib -Wl,--no-entry -Wl,--import-memory -Wl,--strip-all \
-  -o "$out/kernels.wasm" kernels/filter-gradient.c kernels/batch-norm.c kernels/winograd.c
+  -o "$out/kernels.wasm" kernels/filter-gradient.c kernels/batch-norm.c kernels/winograd.c kernels/phase-scatter.c
 # The kernels must not use a stack or globals: they run inside memory that tfjs owns.
 if command -v llvm-objdump-14 >/dev/null && llvm-objdump-14 -d "$out/kernels.wasm" | grep -q 'global\.'; then
   echo "kernels/*.c compiled to code that uses a global (stack pointer): it must not" >&2

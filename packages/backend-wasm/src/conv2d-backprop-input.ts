@@ -1,6 +1,6 @@
 import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './kernel-calls.js';
-import { nativeKernels, type HeapBackend } from './native-kernels.js';
+import { nativeKernels, type HeapBackend, type NativeKernels } from './native-kernels.js';
 import { winogradConvolution, winogradTileSize } from './winograd.js';
 
 /**
@@ -29,56 +29,17 @@ export function conv2dBackpropInput(args: { inputs: { dy: TensorInfo; filter: Te
     const geometry = { batch: batchSize, height: outHeight, width: outWidth, inChannels: outChannels, outHeight: inHeight, outWidth: inWidth, outChannels: inChannels };
     return winogradConvolution(backend as unknown as HeapBackend, native, m, dy, filter, { ...geometry, top: 2 - top, left: 2 - left }, true);
   }
-  const upsampled = dy;
-  const upHeight = outHeight;
-  const upWidth = outWidth;
-
   // Full-correlation padding: the output must have exactly inHeight × inWidth positions. A side
-  // is negative when the forward padding reached further than the filter (then it is cropped),
-  // or when trailing upsampling zeros are never reached.
+  // is negative when the forward padding reached further than the filter (then it is cropped).
   const padTop = filterHeight - 1 - top;
   const padLeft = filterWidth - 1 - left;
-  const padBottom = inHeight + filterHeight - 1 - padTop - upHeight;
-  const padRight = inWidth + filterWidth - 1 - padLeft - upWidth;
-  // Non-negative padding goes to the convolution itself (XNNPACK reads it implicitly, no copy);
-  // a negative side is cropped first.
-  let cropped = upsampled;
-  if (padTop < 0 || padLeft < 0 || padBottom < 0 || padRight < 0) {
-    cropped = callKernel(
-      backend,
-      'Slice',
-      { x: upsampled },
-      {
-        begin: [0, Math.max(0, -padTop), Math.max(0, -padLeft), 0],
-        size: [batchSize, upHeight - Math.max(0, -padTop) - Math.max(0, -padBottom), upWidth - Math.max(0, -padLeft) - Math.max(0, -padRight), outChannels],
-      },
-    );
-    if (upsampled !== dy) release(backend, upsampled);
-  }
-  const padding: [[number, number], [number, number], [number, number], [number, number]] = [
-    [0, 0],
-    [Math.max(0, padTop), Math.max(0, padBottom)],
-    [Math.max(0, padLeft), Math.max(0, padRight)],
-    [0, 0],
-  ];
-
+  const padBottom = inHeight + filterHeight - 1 - padTop - outHeight;
+  const padRight = inWidth + filterWidth - 1 - padLeft - outWidth;
   const flipped = callKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const swapped = callKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
   release(backend, flipped);
-  const result = callKernel(
-    backend,
-    'Conv2D',
-    { x: cropped, filter: swapped },
-    {
-      strides: [1, 1],
-      pad: padding,
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-      dimRoundingMode: undefined as never,
-    },
-  );
+  const result = stride1Correlation(backend, dy, swapped, [padTop, padBottom], [padLeft, padRight]);
   release(backend, swapped);
-  if (cropped !== dy) release(backend, cropped);
   if (result.shape[1] !== inHeight || result.shape[2] !== inWidth || result.shape[3] !== inChannels) {
     throw new Error(`Conv2DBackpropInput on WASM: computed [${result.shape}], expected [${inputShape}]`);
   }
@@ -118,6 +79,105 @@ function phaseTaps(filterSize: number, stride: number, padBefore: number): { low
   return { low, size, taps };
 }
 
+/** Padding before and after a phase's rows (or columns) of dy: offset … offset + outputs − 1 + taps − 1, zeros outside dy's `available`. */
+const padding = (offset: number, taps: number, outputs: number, available: number): [number, number] => [-offset, outputs - 1 + offset + taps - 1 - (available - 1)];
+
+/**
+ * A stride-1 correlation of x (NHWC) with `filter`, padded by [top, bottom] and [left, right];
+ * a negative side crops x first. Non-negative padding goes to the convolution (XNNPACK reads it
+ * implicitly, no copy).
+ */
+function stride1Correlation(backend: KernelBackend, x: TensorInfo, filter: TensorInfo, [top, bottom]: [number, number], [left, right]: [number, number]): TensorInfo {
+  const [batch, height, width, channels] = x.shape;
+  let source = x;
+  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+    source = callKernel(
+      backend,
+      'Slice',
+      { x },
+      {
+        begin: [0, Math.max(0, -top), Math.max(0, -left), 0],
+        size: [batch, height - Math.max(0, -top) - Math.max(0, -bottom), width - Math.max(0, -left) - Math.max(0, -right), channels],
+      },
+    );
+  }
+  const result = callKernel(
+    backend,
+    'Conv2D',
+    { x: source, filter },
+    {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [Math.max(0, top), Math.max(0, bottom)],
+        [Math.max(0, left), Math.max(0, right)],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+      dimRoundingMode: undefined as never,
+    },
+  );
+  if (source !== x) release(backend, source);
+  return result;
+}
+
+/** Phase r of one dimension: the filter taps that reach it, where its window starts in dy, and how many input positions it has. */
+function phaseOf(dimension: ReturnType<typeof phaseTaps>, r: number, stride: number, inputSize: number): { taps: number[]; offset: number; outputs: number } {
+  const offsets = dimension.taps[r].flatMap((tap, j) => (tap >= 0 ? [j] : []));
+  return { taps: offsets.map((j) => dimension.taps[r][j]), offset: dimension.low + (offsets[0] ?? 0), outputs: Math.max(0, Math.ceil((inputSize - r) / stride)) };
+}
+
+/**
+ * The input gradient phase by phase: each of the s² phases is a stride-1 correlation of dy with
+ * only the taps that reach it (9 of the 16 a combined 2×2 filter holds at 3×3 stride 2; 1 of 4
+ * at 1×1), written into place by the native phase scatter. Phases that no tap reaches are zeros.
+ */
+function phaseWiseInputGradient(
+  backend: KernelBackend & ReadableBackend,
+  native: NativeKernels,
+  dy: TensorInfo,
+  filter: TensorInfo,
+  info: ReturnType<typeof nhwcConvolutionInfo>,
+  rows: ReturnType<typeof phaseTaps>,
+  columns: ReturnType<typeof phaseTaps>,
+  stride: number,
+): TensorInfo {
+  const heap = backend as unknown as HeapBackend;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterWidth } = info;
+  const w = backend.readSync(filter.dataId);
+  const dx = heap.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
+  const dxOffset = heap.getMemoryOffset(dx.dataId);
+  const phases = [];
+  let everyPositionReached = true;
+  for (let rh = 0; rh < stride; rh++) {
+    for (let rw = 0; rw < stride; rw++) {
+      const [r, c] = [phaseOf(rows, rh, stride, inHeight), phaseOf(columns, rw, stride, inWidth)];
+      if (r.outputs === 0 || c.outputs === 0) continue;
+      if (r.taps.length === 0 || c.taps.length === 0) everyPositionReached = false;
+      else phases.push({ rh, rw, r, c });
+    }
+  }
+  if (!everyPositionReached) native.zeroFloats(dxOffset, batchSize * inHeight * inWidth * inChannels);
+  for (const { rh, rw, r, c } of phases) {
+    const values = new Float32Array(r.taps.length * c.taps.length * outChannels * inChannels);
+    for (let jh = 0; jh < r.taps.length; jh++)
+      for (let jw = 0; jw < c.taps.length; jw++)
+        for (let d = 0; d < outChannels; d++)
+          for (let k = 0; k < inChannels; k++)
+            values[((jh * c.taps.length + jw) * outChannels + d) * inChannels + k] = w[((r.taps[jh] * filterWidth + c.taps[jw]) * inChannels + k) * outChannels + d];
+    const phaseFilter = backend.makeOutput([r.taps.length, c.taps.length, outChannels, inChannels], 'float32', undefined, values);
+    const phased = stride1Correlation(backend, dy, phaseFilter, padding(r.offset, r.taps.length, r.outputs, outHeight), padding(c.offset, c.taps.length, c.outputs, outWidth));
+    release(backend, phaseFilter);
+    if (phased.shape[1] !== r.outputs || phased.shape[2] !== c.outputs) {
+      throw new Error(`Conv2DBackpropInput on WASM: phase (${rh}, ${rw}) computed [${phased.shape}], expected ${r.outputs}×${c.outputs} positions`);
+    }
+    native.phaseScatter(heap.getMemoryOffset(phased.dataId), dxOffset, batchSize, r.outputs, c.outputs, inHeight, inWidth, inChannels, stride, rh, rw);
+    release(backend, phased);
+  }
+  return dx;
+}
+
 /**
  * The input gradient of a strided convolution without the zero-upsampled output gradient (which
  * makes the convolution do s² times the work): one stride-1 convolution of dy whose s²·cin
@@ -132,7 +192,9 @@ function stridedInputGradient(backend: KernelBackend & ReadableBackend, dy: Tens
   const stride = strideHeight;
   const rows = phaseTaps(filterHeight, stride, info.padInfo.top);
   const columns = phaseTaps(filterWidth, stride, info.padInfo.left);
-  // The combined filter [rows.size, columns.size, cout, s²·cin], gathered in JS. Not a stall: the
+  const native = nativeKernels(backend);
+  if (native) return phaseWiseInputGradient(backend, native, dy, filter, info, rows, columns, stride);
+  // Without the native kernels (the threaded build): all phases in one convolution. The combined filter [rows.size, columns.size, cout, s²·cin], gathered in JS. Not a stall: the
   // WASM backend's tensors live in its heap, so readSync is a copy of a few kilobytes, no device sync.
   const w = backend.readSync(filter.dataId);
   const phases = stride * stride;
@@ -159,40 +221,8 @@ function stridedInputGradient(backend: KernelBackend & ReadableBackend, dy: Tens
   // dy's rows low … low + A − 1 + size − 1 feed the A = ⌈in/s⌉ phase rows; outside dy they are zeros.
   const phaseHeight = Math.ceil(inHeight / stride);
   const phaseWidth = Math.ceil(inWidth / stride);
-  const padding = (low: number, size: number, phaseSize: number, available: number): [number, number] => [-low, phaseSize - 1 + low + size - 1 - (available - 1)];
-  const [top, bottom] = padding(rows.low, rows.size, phaseHeight, outHeight);
-  const [left, right] = padding(columns.low, columns.size, phaseWidth, outWidth);
-  let source = dy;
-  if (top < 0 || bottom < 0 || left < 0 || right < 0) {
-    source = callKernel(
-      backend,
-      'Slice',
-      { x: dy },
-      {
-        begin: [0, Math.max(0, -top), Math.max(0, -left), 0],
-        size: [batchSize, outHeight - Math.max(0, -top) - Math.max(0, -bottom), outWidth - Math.max(0, -left) - Math.max(0, -right), outChannels],
-      },
-    );
-  }
-  const phased = callKernel(
-    backend,
-    'Conv2D',
-    { x: source, filter: phaseFilter },
-    {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [Math.max(0, top), Math.max(0, bottom)],
-        [Math.max(0, left), Math.max(0, right)],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-      dimRoundingMode: undefined as never,
-    },
-  );
+  const phased = stride1Correlation(backend, dy, phaseFilter, padding(rows.low, rows.size, phaseHeight, outHeight), padding(columns.low, columns.size, phaseWidth, outWidth));
   release(backend, phaseFilter);
-  if (source !== dy) release(backend, source);
   // Interleave the phases: [N·A, B, s, s·cin] → [N·A, s, B, s·cin] is [N, s·A, s·B, cin]. (tfjs's
   // DepthToSpace on WASM is a scalar loop, 7× slower than this block transpose.)
   const blocks = callKernel(backend, 'Reshape', { x: phased }, { shape: [batchSize * phaseHeight, phaseWidth, stride, stride * inChannels] });

@@ -52,6 +52,10 @@ export interface NativeKernels {
   winogradConvolution(x: number, u: number, y: number, scratch: number, m: number, ...geometry: WinogradGeometry): void;
   /** kernels/winograd.c: the filter gradient of a 3×3 stride-1 convolution. */
   winogradFilterGradient(x: number, dy: number, dw: number, scratch: number, m: number, ...geometry: WinogradGeometry): void;
+  /** kernels/phase-scatter.c: dx[b][s·a + rh][s·q + rw][·] = phase[b][a][q][·] for a < ah, q < aw. */
+  phaseScatter(phase: number, dx: number, batch: number, ah: number, aw: number, height: number, width: number, channels: number, stride: number, rh: number, rw: number): void;
+  /** kernels/phase-scatter.c: count floats set to zero. */
+  zeroFloats(at: number, count: number): void;
   /** kernels/batch-norm.c; scratch: 3c floats. */
   batchNormForward(
     x: number,
@@ -121,6 +125,8 @@ export async function prepareNativeKernels(backend: object): Promise<boolean> {
       winogradFilterGradient: exports.winograd_filter_gradient,
       batchNormForward: exports.batch_norm_forward,
       batchNormBackward: exports.batch_norm_backward,
+      phaseScatter: exports.phase_scatter,
+      zeroFloats: exports.zero_floats,
     });
     return true;
   } catch {

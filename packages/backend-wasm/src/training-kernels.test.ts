@@ -135,6 +135,58 @@ describe('WASM training kernels against the CPU backend', () => {
     tf.dispose([x, dy, w, ...native]);
   });
 
+  it('computes strided input gradients phase by phase in place (native scatter), equal to the one-convolution formulation used without the native kernels', async () => {
+    await activateBackend('wasm');
+    const shapes: Array<{ input: [number, number, number, number]; filter: [number, number, number, number]; pad: Padding }> = [
+      {
+        input: [3, 12, 12, 8],
+        filter: [3, 3, 8, 16],
+        pad: [
+          [0, 0],
+          [1, 1],
+          [1, 1],
+          [0, 0],
+        ],
+      },
+      { input: [2, 7, 9, 5], filter: [1, 1, 5, 6], pad: 'valid' }, // phases no tap reaches stay zeros
+      { input: [2, 9, 8, 3], filter: [5, 3, 3, 7], pad: 'same' },
+    ];
+    for (const shape of shapes) {
+      const x = tf.tensor4d(
+        randomValues(
+          shape.input.reduce((a, b) => a * b),
+          11,
+        ),
+        shape.input,
+      );
+      const w = tf.tensor4d(
+        randomValues(
+          shape.filter.reduce((a, b) => a * b),
+          12,
+        ),
+        shape.filter,
+      );
+      const y = tf.conv2d(x, w, 2, shape.pad);
+      const dy = tf.tensor4d(randomValues(y.size, 13), y.shape as [number, number, number, number]);
+      const attrs = { strides: [2, 2], pad: shape.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: shape.input } as never;
+      const run = () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs) as tf.Tensor;
+      const before = tf.memory().numTensors;
+      const phaseWise = run();
+      setNativeKernelsEnabled(false);
+      let combined: tf.Tensor;
+      try {
+        combined = run();
+      } finally {
+        setNativeKernelsEnabled(true);
+      }
+      expect(phaseWise.shape).toEqual(shape.input);
+      expect(relativeError((await phaseWise.data()) as Float32Array, (await combined.data()) as Float32Array), JSON.stringify(shape)).toBeLessThan(1e-5);
+      tf.dispose([phaseWise, combined]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, w, y, dy]);
+    }
+  });
+
   it('replaces the native Conv2DBackpropInput and adds Conv2DBackpropFilter', async () => {
     await activateBackend('wasm');
     const names = tf.getKernelsForBackend('wasm').map((k) => k.kernelName);
