@@ -11,6 +11,9 @@ export default defineConfig({
     // minification renames what that text refers to and the threads fail to start.
     minify: false,
     chunkSizeWarningLimit: 4000,
+    // Rolldown warns when plugins take a large share of the build time: a reading of how busy the
+    // machine is (it fired while the test suite ran in parallel), not a property of the bundle.
+    rolldownOptions: { checks: { bundlerTimings: false } },
   },
   // Cross-origin isolation lets tfjs use its threaded WASM build in the worker; without these
   // headers (any plain static host) the page runs single-threaded.
