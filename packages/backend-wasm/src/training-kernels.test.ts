@@ -137,6 +137,7 @@ describe('WASM training kernels against the CPU backend', () => {
 
   it('computes strided input gradients phase by phase in place (native scatter), equal to the one-convolution formulation used without the native kernels', async () => {
     await activateBackend('wasm');
+    expect(nativeKernels(tf.backend())).toBeDefined();
     const shapes: Array<{ input: [number, number, number, number]; filter: [number, number, number, number]; pad: Padding }> = [
       {
         input: [3, 12, 12, 8],
@@ -151,23 +152,19 @@ describe('WASM training kernels against the CPU backend', () => {
       { input: [2, 7, 9, 5], filter: [1, 1, 5, 6], pad: 'valid' }, // phases no tap reaches stay zeros
       { input: [2, 9, 8, 3], filter: [5, 3, 3, 7], pad: 'same' },
     ];
+    const seeded = (dims: [number, number, number, number], seed: number) =>
+      tf.tensor4d(
+        randomValues(
+          dims.reduce((a, b) => a * b),
+          seed,
+        ),
+        dims,
+      );
     for (const shape of shapes) {
-      const x = tf.tensor4d(
-        randomValues(
-          shape.input.reduce((a, b) => a * b),
-          11,
-        ),
-        shape.input,
-      );
-      const w = tf.tensor4d(
-        randomValues(
-          shape.filter.reduce((a, b) => a * b),
-          12,
-        ),
-        shape.filter,
-      );
+      const x = seeded(shape.input, 11);
+      const w = seeded(shape.filter, 12);
       const y = tf.conv2d(x, w, 2, shape.pad);
-      const dy = tf.tensor4d(randomValues(y.size, 13), y.shape as [number, number, number, number]);
+      const dy = seeded(y.shape as [number, number, number, number], 13);
       const attrs = { strides: [2, 2], pad: shape.pad, dataFormat: 'NHWC', dimRoundingMode: undefined, inputShape: shape.input } as never;
       const run = () => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: w }, attrs) as tf.Tensor;
       const before = tf.memory().numTensors;
