@@ -166,10 +166,13 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'step':
       steps.push(message.step);
       losses.push(message.loss);
-      logRatios.push(message.ratios.map((r) => Math.log2(r)));
-      message.ratios.forEach((r, unit) => {
-        if (Number.isFinite(Math.log2(r))) unitsWithData.add(unit);
-      });
+      logRatios.push(
+        message.ratios.map((r, unit) => {
+          const value = Math.log2(r);
+          if (Number.isFinite(value)) unitsWithData.add(unit);
+          return value;
+        }),
+      );
       setStatus(`step ${message.step + 1}, epoch ${message.epoch + 1}: loss ${message.loss.toFixed(4)}`);
       break;
     case 'epoch':

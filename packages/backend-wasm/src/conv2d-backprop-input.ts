@@ -170,6 +170,8 @@ function phaseWiseInputGradient(
     const phased = stride1Correlation(backend, dy, phaseFilter, padding(r.offset, r.taps.length, r.outputs, outHeight), padding(c.offset, c.taps.length, c.outputs, outWidth));
     release(backend, phaseFilter);
     if (phased.shape[1] !== r.outputs || phased.shape[2] !== c.outputs) {
+      release(backend, phased);
+      release(backend, dx);
       throw new Error(`Conv2DBackpropInput on WASM: phase (${rh}, ${rw}) computed [${phased.shape}], expected ${r.outputs}×${c.outputs} positions`);
     }
     native.phaseScatter(heap.getMemoryOffset(phased.dataId), dxOffset, batchSize, r.outputs, c.outputs, inHeight, inWidth, inChannels, stride, rh, rw);
@@ -180,9 +182,9 @@ function phaseWiseInputGradient(
 
 /**
  * The input gradient of a strided convolution without the zero-upsampled output gradient (which
- * makes the convolution do s² times the work): one stride-1 convolution of dy whose s²·cin
- * output channels are the phases (sub-filters gathered into one filter), then a block transpose
- * interleaves them.
+ * makes the convolution do s² times the work): phase by phase where the native kernels run
+ * (phaseWiseInputGradient); otherwise one stride-1 convolution of dy whose s²·cin output channels
+ * are the phases (sub-filters gathered into one filter), then a block transpose interleaves them.
  */
 function stridedInputGradient(backend: KernelBackend & ReadableBackend, dy: TensorInfo, filter: TensorInfo, info: ReturnType<typeof nhwcConvolutionInfo>): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
@@ -194,8 +196,9 @@ function stridedInputGradient(backend: KernelBackend & ReadableBackend, dy: Tens
   const columns = phaseTaps(filterWidth, stride, info.padInfo.left);
   const native = nativeKernels(backend);
   if (native) return phaseWiseInputGradient(backend, native, dy, filter, info, rows, columns, stride);
-  // Without the native kernels (the threaded build): all phases in one convolution. The combined filter [rows.size, columns.size, cout, s²·cin], gathered in JS. Not a stall: the
-  // WASM backend's tensors live in its heap, so readSync is a copy of a few kilobytes, no device sync.
+  // Without the native kernels (the threaded build): all phases in one convolution. The combined
+  // filter [rows.size, columns.size, cout, s²·cin], gathered in JS. Not a stall: the WASM
+  // backend's tensors live in its heap, so readSync is a copy of a few kilobytes, no device sync.
   const w = backend.readSync(filter.dataId);
   const phases = stride * stride;
   const combined = new Float32Array(rows.size * columns.size * outChannels * phases * inChannels);
