@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +51,7 @@ function studyKilledWhen(args: string[], killWhen: RegExp, signal: NodeJS.Signal
   });
 }
 
-const withoutTimings = (text: string) => text.replace(/"(seconds|imagesPerSecond)": ?[-\d.e+]+/g, '"$1":0');
+const withoutTimings = (text: string) => text.replace(/"(seconds|imagesPerSecond|peakRssMegabytes)": ?[-\d.e+]+/g, '"$1":0');
 
 describe('procrustes study', () => {
   it('runs a definition end to end, resumes it after a kill in the middle, skips what is done, and draws its figures from the summaries', async () => {
@@ -116,6 +116,55 @@ describe('procrustes study', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/=== resnet-8: summarised earlier, skipped ===/);
     expect(existsSync(join(root, 'results', 'summaries', 'procresnet-10.json'))).toBe(true);
+  }, 120_000);
+
+  it('runs one run per seed, and refuses a summary or a run directory made under another definition of its run', () => {
+    const root = mkdtempSync(join(tmpdir(), 'study-changed-'));
+    const file = join(root, 'tiny.json');
+    const base = {
+      ...definition,
+      defaults: { ...definition.defaults, limitTrain: 32, epochs: 1 },
+      runs: [
+        { name: 'a', kind: 'train', model: 'resnet-8' },
+        { name: 'i', kind: 'initialization', model: 'resnet-8', batch: 4, seeds: [1, 2] },
+      ],
+    };
+    const write = (study: unknown) => writeFileSync(file, JSON.stringify(study));
+    const args = [file, '--out', join(root, 'runs'), '--results', join(root, 'results')];
+    const summary = (run: string) => JSON.parse(readFileSync(join(root, 'results', 'summaries', `${run}.json`), 'utf8'));
+    write(base);
+    const first = procrustes('study', ...args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(readdirSync(join(root, 'results', 'summaries')).sort()).toEqual(['a.json', 'i-seed1.json', 'i-seed2.json']);
+    expect([summary('i-seed1').group, summary('i-seed1').seed, summary('i-seed2').seed]).toEqual(['i', 1, 2]);
+    expect(summary('i-seed1').ratios).not.toEqual(summary('i-seed2').ratios);
+    expect(summary('a').trainingImages).toBe(32);
+    expect(summary('a').peakRssMegabytes).toBeGreaterThan(50);
+    // Another seed list: the seed kept is skipped, the new one runs.
+    write({ ...base, runs: [base.runs[0], { ...base.runs[1], seeds: [1, 3] }] });
+    const reseeded = procrustes('study', ...args);
+    expect(reseeded.code, reseeded.stderr).toBe(0);
+    expect(reseeded.stdout).toMatch(/=== i-seed1: summarised earlier, skipped ===/);
+    expect(reseeded.stdout).toMatch(/=== i-seed3 \(initialization/);
+    // A changed rate: the summary of 'a' is refused by name, and left as it was.
+    const before = readFileSync(join(root, 'results', 'summaries', 'a.json'), 'utf8');
+    write({ ...base, defaults: { ...base.defaults, lr: 0.02 } });
+    const changed = procrustes('study', ...args);
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/a\.json was made for another definition of run 'a' than study tiny now gives: learningRate \(was 0\.05, now 0\.02\)/);
+    expect(readFileSync(join(root, 'results', 'summaries', 'a.json'), 'utf8')).toBe(before);
+    // Without the summary, its run directory (trained at the old rate) is not resumed either.
+    rmSync(join(root, 'results', 'summaries', 'a.json'));
+    const directory = procrustes('study', ...args);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toMatch(/runs\/a holds a run begun under another definition of 'a' .*learningRate \(was 0\.05, now 0\.02\).*Remove that run directory/);
+    // A changed seed of a probe at initialisation, and a changed train default, are refused too.
+    write({ ...base, runs: [base.runs[0], { ...base.runs[1], seeds: undefined, seed: 7 }] });
+    writeFileSync(join(root, 'results', 'summaries', 'a.json'), before);
+    cpSync(join(root, 'results', 'summaries', 'i-seed1.json'), join(root, 'results', 'summaries', 'i.json'));
+    const reseed = procrustes('study', ...args);
+    expect(reseed.code).toBe(2);
+    expect(reseed.stderr).toMatch(/i\.json was made for another definition of run 'i' .*seed \(was 1, now 7\)/);
   }, 120_000);
 
   it('names a study that does not exist and bad definitions, with exit 2', () => {

@@ -108,5 +108,6 @@ export function epochMetrics(epoch: number, result: EpochLoopResult, evaluation:
     testAccuracy: evaluation.accuracy,
     seconds,
     imagesPerSecond: result.sums.seen / seconds,
+    trainImages: result.sums.seen,
   };
 }

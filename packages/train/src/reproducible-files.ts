@@ -2,11 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LOCK_FILE } from './run-lock.js';
 
-const TIMING_FIELDS = /"(seconds|imagesPerSecond)": ?[-\d.e+]+/g;
+const TIMING_FIELDS = /"(seconds|imagesPerSecond|peakRssMegabytes)": ?[-\d.e+]+/g;
 
 /**
  * Every file of a run directory (but its lock), as text (weights.bin as base64), with what
- * differs between two runs of the same config — the timing fields, and the checksums and
+ * differs between two runs of the same config — the timing and memory fields, and the checksums and
  * lengths that cover them (state.json's and metrics.jsonl's in the manifests) — taken out. Two
  * runs that computed the same thing give equal results: for checking that an interrupted and
  * resumed run reproduced an uninterrupted one.

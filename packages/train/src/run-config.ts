@@ -50,4 +50,8 @@ export interface EpochMetrics {
   testAccuracy: number;
   seconds: number;
   imagesPerSecond: number;
+  /** Training images the epoch's updates saw. */
+  trainImages?: number;
+  /** Peak resident memory of the run so far in this process (worker threads included), in MB; Node only. */
+  peakRssMegabytes?: number;
 }

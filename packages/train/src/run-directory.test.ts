@@ -112,7 +112,7 @@ describe('the run directory', () => {
       readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
         .trim()
         .split('\n')
-        .map((l) => ({ ...JSON.parse(l), seconds: 0, imagesPerSecond: 0 }));
+        .map((l) => ({ ...JSON.parse(l), seconds: 0, imagesPerSecond: 0, peakRssMegabytes: 0 }));
     expect(lines(directory)).toEqual(lines(whole));
   }, 120_000);
 

@@ -30,7 +30,9 @@ import {
 } from './checkpoint.js';
 import { epochMetrics, runEpoch, type DivergenceGuard } from './epoch-loop.js';
 import { evaluate } from './evaluate.js';
+import { canonicalJson } from './canonical-json.js';
 import { failpoint } from './failpoints.js';
+import { peakResidentMegabytes, resetPeakResidentMemory } from './peak-memory.js';
 import { sha256Hex } from './hashing.js';
 import { lockRunDirectory, type RunLock } from './run-lock.js';
 import { appendRecords, METRICS_STREAM, sealRecords, truncateRecords } from './run-records.js';
@@ -107,15 +109,11 @@ export interface TrainResult {
 /** The text config.json holds for a config: what its SHA-256 in a checkpoint's manifest is of. */
 export const configText = (config: RunConfig): string => JSON.stringify(config, null, 2);
 
-/** JSON with object keys sorted, so that equal configs compare equal whatever their key order. */
-const canonical = (value: unknown): string =>
-  JSON.stringify(value, (_, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
-
 /** Fields where `given` differs from the run's config, ignoring `epochs` (extension is allowed). */
 function contradictions(given: RunConfig, run: RunConfig): string[] {
   const keys = new Set([...Object.keys(given), ...Object.keys(run)]);
   keys.delete('epochs');
-  return [...keys].filter((k) => canonical(given[k as keyof RunConfig]) !== canonical(run[k as keyof RunConfig])).sort();
+  return [...keys].filter((k) => canonicalJson(given[k as keyof RunConfig]) !== canonicalJson(run[k as keyof RunConfig])).sort();
 }
 
 /** Reads the run's config.json, with an error that says what to do when it is missing or not JSON. */
@@ -149,6 +147,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     throw usageError(`the test images are ${test.shape.join('×')}, the training images ${train.shape.join('×')}: both must have one shape`);
   if (options.resume && !runDirectory) throw usageError('resuming needs a run directory');
 
+  resetPeakResidentMemory(); // each run's peak its own, in a process that runs several
   let lock: RunLock | undefined;
   let parameters: NetworkParameters | undefined;
   let optimizer: SgdState | undefined;
@@ -306,7 +305,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       }
       const seconds = (performance.now() - started) / 1000;
       const evaluation = await evaluate(spec, parameters, test, statistics);
-      const metrics = epochMetrics(epoch, result, evaluation, seconds);
+      const metrics: EpochMetrics = { ...epochMetrics(epoch, result, evaluation, seconds), peakRssMegabytes: peakResidentMegabytes() };
       history = [...history, metrics];
       const epochRecords: PluginRecord[] = [{ stream: METRICS_STREAM, record: { ...metrics } }];
       for (const plugin of plugins) {

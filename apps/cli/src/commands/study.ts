@@ -9,6 +9,7 @@ import { loadDataset } from '@procrustes/data/node';
 import { hasCheckpoint, readRunConfig } from '@procrustes/train/node';
 import { listStudies, loadStudy, type StudyDefinition, type StudyRun } from '../study/definition.js';
 import { writeStudyReport } from '../study/study-report.js';
+import { definedRunConfig, definitionDifferences, initializationDefinition, resolvedTrainOptions } from '../study/run-definition.js';
 import { summarizeInitialization, summarizeTraining, type RunSummary } from '../study/summaries.js';
 import { addTrainOptions, runTraining, type TrainCommandOptions } from './train.js';
 
@@ -30,14 +31,40 @@ function trainDefaults(): TrainCommandOptions {
 
 export const summaryPath = (results: string, run: string) => join(results, 'summaries', `${run}.json`);
 
-/** The summary already made for a run under this version of the study, or undefined. */
-function finishedSummary(study: StudyDefinition, results: string, run: StudyRun): RunSummary | undefined {
+/** Fields a run's config gains when it starts, which its study definition does not set. */
+const ADDED_AT_START = ['dataFingerprint'];
+
+/**
+ * The summary already made for a run under this version of the study and this definition of
+ * the run, or undefined. A summary whose run was defined otherwise (another rate, seed, recipe,
+ * or train default) is refused by name, never reused.
+ */
+function finishedSummary(study: StudyDefinition, results: string, run: StudyRun, defaults: TrainCommandOptions): RunSummary | undefined {
   const path = summaryPath(results, run.name);
   if (!existsSync(path)) return undefined;
-  const summary = JSON.parse(readFileSync(path, 'utf8')) as RunSummary;
+  let summary: RunSummary;
+  try {
+    summary = JSON.parse(readFileSync(path, 'utf8')) as RunSummary;
+  } catch (error) {
+    throw usageError(`${path} is not valid JSON (${(error as Error).message}): remove it to run '${run.name}' again`);
+  }
   if (summary.studyVersion !== study.version) {
     throw usageError(
       `${path} was made by version ${summary.studyVersion} of the study ${study.name}, which is now at version ${study.version}: remove it to run '${run.name}' again`,
+    );
+  }
+  const differences =
+    run.kind === 'train'
+      ? summary.kind === 'train'
+        ? definitionDifferences(summary.config, definedRunConfig(study, run, defaults), ADDED_AT_START)
+        : ['kind (was initialization, now train)']
+      : summary.kind === 'initialization'
+        ? definitionDifferences(summary.definition ?? {}, initializationDefinition(study, run, defaults))
+        : ['kind (was train, now initialization)'];
+  if (differences.length > 0) {
+    throw usageError(
+      `${path} was made for another definition of run '${run.name}' than study ${study.name} now gives: ${differences.join('; ')}. ` +
+        `Its results are not reused: remove the summary to run '${run.name}' again as now defined, or restore the definition (and bump the study's version when a run changes meaning)`,
     );
   }
   return summary;
@@ -80,7 +107,7 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
 
   async function runEach(): Promise<void> {
     for (const run of runs) {
-      if (finishedSummary(study, results, run)) {
+      if (finishedSummary(study, results, run, defaults)) {
         log(`=== ${run.name}: summarised earlier, skipped ===`);
         continue;
       }
@@ -90,19 +117,26 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
         const datasetName = run.dataset ?? study.defaults.dataset ?? defaults.dataset;
         await activateBackend(study.defaults.backend ?? defaults.backend);
         if (!datasets.has(datasetName)) datasets.set(datasetName, await loadDataset(datasetName, { dataDirectory: study.defaults.dataDir, log }));
-        summary = await summarizeInitialization(study, { ...run, width: run.width ?? study.defaults.width, seed: run.seed ?? study.defaults.seed }, datasets.get(datasetName)!);
+        summary = await summarizeInitialization(study, run, initializationDefinition(study, run, defaults), datasets.get(datasetName)!);
         log(
           `mean |log r|: residual ${summary.residual.mean.toFixed(4)}, transitions ${summary.transitions.mean.toFixed(4)}; δ ${summary.delta.toFixed(3)} (${summary.seconds.toFixed(1)} s)`,
         );
       } else {
         const directory = join(out, run.name);
-        const { name: _name, kind: _kind, ...settings } = run;
+        const { name: _name, kind: _kind, group: _group, ...settings } = run;
         const given = new Set([...Object.keys(study.defaults), ...Object.keys(settings)]);
         const resume = existsSync(join(directory, 'config.json')) && hasCheckpoint(directory);
+        if (resume) {
+          // A run begun under an earlier definition is not continued under the new one.
+          const differences = definitionDifferences(await readRunConfig(directory), definedRunConfig(study, run, defaults), [...ADDED_AT_START, 'epochs']);
+          if (differences.length > 0)
+            throw usageError(
+              `${directory} holds a run begun under another definition of '${run.name}' than study ${study.name} now gives: ${differences.join('; ')}. ` +
+                'Remove that run directory to train the run as now defined, or restore the definition',
+            );
+        }
         const trainOptions: TrainCommandOptions = {
-          ...defaults,
-          ...study.defaults,
-          ...settings,
+          ...resolvedTrainOptions(study, run, defaults),
           out: directory,
           resume,
           force: !resume,
@@ -116,7 +150,7 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
         }
         const config = await readRunConfig(directory);
         if (history.length < config.epochs) throw new Error(`run '${run.name}' ended after ${history.length} of ${config.epochs} epochs`);
-        summary = summarizeTraining(study, run.name, directory);
+        summary = summarizeTraining(study, run, directory);
       }
       await writeFileAtomically(summaryPath(results, run.name), `${JSON.stringify(summary, null, 1)}\n`);
       log(`summary: ${summaryPath(results, run.name)}`);

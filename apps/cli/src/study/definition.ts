@@ -7,10 +7,14 @@ import type { TrainCommandOptions } from '../commands/train.js';
 /** Train options a study may set, with the names of the `train` command's options (camelCase). */
 export type StudyTrainOptions = Partial<Omit<TrainCommandOptions, 'out' | 'resume' | 'force' | 'quiet' | 'previousCheckpoint' | 'breakStaleLock'>>;
 
-/** A run of a study: a training run, or a probe of the network at initialisation. */
+/**
+ * A run of a study: a training run, or a probe of the network at initialisation. `group` is the
+ * name the definition gave it: a run defined with `seeds` becomes one run per seed, named
+ * `<group>-seed<k>`, and the report aggregates a group over its seeds.
+ */
 export type StudyRun =
-  | ({ name: string; kind: 'train' } & StudyTrainOptions & { model: string })
-  | { name: string; kind: 'initialization'; model: string; width?: number; dataset?: string; batch?: number; seed?: number; recomputeUnits?: boolean };
+  | ({ name: string; kind: 'train'; group?: string } & StudyTrainOptions & { model: string })
+  | { name: string; kind: 'initialization'; group?: string; model: string; width?: number; dataset?: string; batch?: number; seed?: number; recomputeUnits?: boolean };
 
 export interface StudyDefinition {
   name: string;
@@ -86,16 +90,32 @@ export function loadStudy(nameOrPath: string): StudyDefinition {
   if (!Number.isInteger(study.version) || study.version < 1) throw usageError(`${where}: version must be a positive integer`);
   if (!Array.isArray(study.runs) || study.runs.length === 0) throw usageError(`${where}: runs must be a non-empty list`);
   for (const key of Object.keys(study.defaults ?? {})) if (!TRAIN_KEYS.has(key)) throw usageError(`${where}: defaults has the unknown option '${key}'`);
-  const names = new Set<string>();
-  for (const run of study.runs) {
+  // Runs with seeds are taken seed by seed (every run's first seed, then every run's second…), so
+  // that a study stopped early holds complete comparisons for its first seeds.
+  const expanded: Array<{ run: StudyRun; position: number }> = [];
+  for (const run of study.runs as Array<StudyRun & { seeds?: unknown }>) {
     if (typeof run.name !== 'string' || !/^[a-z0-9][a-z0-9.-]*$/.test(run.name))
       throw usageError(`${where}: run name ${JSON.stringify(run.name)} must be lower-case words, digits and hyphens`);
-    if (names.has(run.name)) throw usageError(`${where}: two runs are named '${run.name}'`);
-    names.add(run.name);
     const allowed = run.kind === 'train' ? TRAIN_KEYS : run.kind === 'initialization' ? INITIALIZATION_KEYS : undefined;
     if (!allowed) throw usageError(`${where}: run '${run.name}' has kind ${JSON.stringify((run as { kind?: unknown }).kind)}: use 'train' or 'initialization'`);
-    for (const key of Object.keys(run)) if (key !== 'name' && key !== 'kind' && !allowed.has(key)) throw usageError(`${where}: run '${run.name}' has the unknown option '${key}'`);
+    for (const key of Object.keys(run))
+      if (key !== 'name' && key !== 'kind' && key !== 'seeds' && !allowed.has(key)) throw usageError(`${where}: run '${run.name}' has the unknown option '${key}'`);
     parseModelName(run.model);
+    const { seeds, ...single } = run;
+    if (seeds === undefined) {
+      expanded.push({ run: { ...single, group: run.name }, position: 0 });
+      continue;
+    }
+    if (!Array.isArray(seeds) || seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0) || new Set(seeds).size !== seeds.length)
+      throw usageError(`${where}: run '${run.name}' has seeds ${JSON.stringify(seeds)}: give a list of distinct non-negative integers, e.g. [0, 1, 2]`);
+    if ('seed' in run) throw usageError(`${where}: run '${run.name}' gives both seed and seeds: keep one (seeds makes one run per seed)`);
+    for (const [position, seed] of (seeds as number[]).entries()) expanded.push({ run: { ...single, name: `${run.name}-seed${seed}`, group: run.name, seed }, position });
   }
-  return { ...study, defaults: study.defaults ?? {} };
+  const runs = expanded.sort((a, b) => a.position - b.position).map((e) => e.run);
+  const names = new Set<string>();
+  for (const run of runs) {
+    if (names.has(run.name)) throw usageError(`${where}: two runs are named '${run.name}'${run.group !== run.name ? ` (one of them from the seeds of '${run.group}')` : ''}`);
+    names.add(run.name);
+  }
+  return { ...study, defaults: study.defaults ?? {}, runs };
 }

@@ -13,6 +13,7 @@ import { batchTensors, channelStatistics, hostBatches, type ImageDataset, type I
 import { isTransitionUnit, probeBatch } from '@procrustes/probes';
 import type { EpochRecord, SpectrumRecord } from '@procrustes/report';
 import { readRunRecords } from '@procrustes/report/node';
+import type { InitializationDefinition } from './run-definition.js';
 
 /** The statistics of |log r| over a set of units, over the units where r is a positive number. */
 export interface LogRatioStatistics {
@@ -33,6 +34,9 @@ interface SummaryBase {
   study: string;
   studyVersion: number;
   run: string;
+  /** The run's name in the definition: runs defined with seeds share it (one run per seed). */
+  group: string;
+  seed: number;
   model: string;
   family: string;
   block: string;
@@ -44,8 +48,9 @@ interface SummaryBase {
 /** A network probed at initialisation on one seeded batch of real images. */
 export interface InitializationSummary extends SummaryBase {
   kind: 'initialization';
+  /** What the probe is of, as the definition resolved it (a changed definition is not reused). */
+  definition: InitializationDefinition;
   batch: number;
-  seed: number;
   dataset: string;
   /** Batch-mean gradient norm ratio per unit (null where the gradient underflowed to 0). */
   ratios: number[];
@@ -67,7 +72,12 @@ export interface TrainingSummary extends SummaryBase {
   residualLogRatio: number[];
   transitionLogRatio: number[];
   spectra: SpectrumRecord[];
-  /** Peak resident memory of the process that finished the run (worker threads included), in MB. */
+  /** Training images the run's updates saw (every epoch's, augmented copies counted once each). */
+  trainingImages: number;
+  /**
+   * The run's own peak resident memory (worker threads included), in MB: the largest its epochs
+   * recorded, each measured from the start of the process's part of the run.
+   */
   peakRssMegabytes: number;
 }
 
@@ -89,11 +99,13 @@ export function logRatioStatistics(ratios: number[], units: UnitInfo[], transiti
   return { mean: round(mean(logs)), max: round(logs.length === 0 ? Number.NaN : Math.max(...logs)), undefined: picked.length - defined.length };
 }
 
-function base(study: { name: string; version: number }, run: string, spec: NetworkSpec): SummaryBase {
+function base(study: { name: string; version: number }, run: { name: string; group?: string }, seed: number, spec: NetworkSpec): SummaryBase {
   return {
     study: study.name,
     studyVersion: study.version,
-    run,
+    run: run.name,
+    group: run.group ?? run.name,
+    seed,
     model: spec.name,
     family: spec.config.family,
     block: spec.config.block,
@@ -104,13 +116,14 @@ function base(study: { name: string; version: number }, run: string, spec: Netwo
 }
 
 /** The study's summary of a finished training run, from its run directory's records. */
-export function summarizeTraining(study: { name: string; version: number }, run: string, directory: string): TrainingSummary {
+export function summarizeTraining(study: { name: string; version: number }, run: { name: string; group?: string }, directory: string): TrainingSummary {
   const records = readRunRecords(directory);
-  const spec = buildNetworkSpec((records.config as { network: Parameters<typeof buildNetworkSpec>[0] }).network);
+  const config = records.config as { network: Parameters<typeof buildNetworkSpec>[0]; seed: number };
+  const spec = buildNetworkSpec(config.network);
   const units = unitInfo(spec);
   const probes = records.probes.map((p) => ({ step: p.step, epoch: p.epoch, loss: round(p.loss), delta: round(p.delta), ratios: p.units.map((u) => round(u.ratioMean)) }));
   return {
-    ...base(study, run, spec),
+    ...base(study, run, config.seed, spec),
     kind: 'train',
     config: records.config,
     metrics: records.metrics,
@@ -118,7 +131,8 @@ export function summarizeTraining(study: { name: string; version: number }, run:
     residualLogRatio: probes.map((p) => logRatioStatistics(p.ratios, units, false).mean),
     transitionLogRatio: probes.map((p) => logRatioStatistics(p.ratios, units, true).mean),
     spectra: records.spectra,
-    peakRssMegabytes: Math.round(process.resourceUsage().maxRSS / 1024),
+    trainingImages: records.metrics.reduce((sum, m) => sum + (m.trainImages ?? 0), 0),
+    peakRssMegabytes: Math.max(0, ...records.metrics.map((m) => m.peakRssMegabytes ?? 0)),
   };
 }
 
@@ -138,27 +152,27 @@ function seededImages(set: ImageSet, count: number, seed: number): ImageSet {
 /** Probes a network at initialisation (seeded weights) on a seeded batch of real training images. */
 export async function summarizeInitialization(
   study: { name: string; version: number },
-  run: { name: string; model: string; width?: number; batch?: number; seed?: number; recomputeUnits?: boolean },
+  run: { name: string; group?: string },
+  definition: InitializationDefinition,
   dataset: ImageDataset,
 ): Promise<InitializationSummary> {
   const started = performance.now();
-  const batch = run.batch ?? 32;
-  const seed = run.seed ?? 0;
-  const spec = buildNetworkSpec({ ...parseModelName(run.model), width: run.width ?? 16, inputShape: dataset.train.shape, classes: dataset.classes });
+  const { batch, seed } = definition;
+  const spec = buildNetworkSpec({ ...parseModelName(definition.model), width: definition.width, inputShape: dataset.train.shape, classes: dataset.classes });
   const parameters = initializeParameters(spec, seed);
   const images = seededImages(dataset.train, batch, seed);
   const [host] = hostBatches(images, { batchSize: batch, statistics: channelStatistics(dataset.train) });
   const { inputs, labels } = batchTensors(host, spec.config.inputShape);
-  const ratios = await probeBatch(spec, parameters, inputs, labels, { recomputeUnits: run.recomputeUnits });
+  const ratios = await probeBatch(spec, parameters, inputs, labels, { recomputeUnits: definition.recomputeUnits });
   tf.dispose([inputs, labels]);
   disposeParameters(parameters);
   const units = unitInfo(spec);
   const values = ratios.units.map((u) => round(u.ratioMean));
   return {
-    ...base(study, run.name, spec),
+    ...base(study, run, seed, spec),
     kind: 'initialization',
+    definition,
     batch,
-    seed,
     dataset: dataset.name,
     ratios: values,
     delta: round(Math.max(...ratios.units.map((u) => u.gradient.delta).filter(Number.isFinite))),
