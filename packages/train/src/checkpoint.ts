@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createParameters, tf, usageError, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
 import { loadWeights, saveWeights, writeFileAtomically } from '@procrustes/core/node';
 import type { ChannelStatistics } from '@procrustes/data';
+import { canonicalJson } from './canonical-json.js';
+import { checkedCheckpointState } from './checkpoint-state.js';
 import { failpoint } from './failpoints.js';
 import { sha256Hex, sha256OfFile } from './hashing.js';
 import { verifyRecordSeals, type RecordSeals } from './run-records.js';
@@ -31,13 +33,35 @@ export interface CheckpointState {
 
 /**
  * What makes a checkpoint trustworthy: the SHA-256 of each of its files, of the run's
- * config.json, and the length and SHA-256 of each records file at the moment it was taken.
+ * definition (config.json), and the length and SHA-256 of each records file at the moment it
+ * was taken.
  */
 export interface CheckpointManifest {
-  formatVersion: 2;
+  /** 3: the run's definition sealed without its epochs; 2 (read only): config.json's text sealed. */
+  formatVersion: 2 | 3;
   files: Record<string, string>;
-  configSha256: string;
+  /**
+   * Version 3: SHA-256 of the run's config with `epochs` left out (canonical JSON), so that
+   * extending a run changes config.json alone, in one atomic write, and every checkpoint
+   * verifies before and after it.
+   */
+  definitionSha256?: string;
+  /** Version 2: SHA-256 of config.json's text (an extension had to reseal every manifest). */
+  configSha256?: string;
   records: RecordSeals;
+}
+
+/** The SHA-256 a version-3 manifest seals a run's config.json text with: its definition, epochs left out; undefined if it is not a JSON object. */
+export function configDefinitionSha256(text: string | Buffer): string | undefined {
+  let config: unknown;
+  try {
+    config = JSON.parse(text.toString());
+  } catch {
+    return undefined;
+  }
+  if (!config || typeof config !== 'object' || Array.isArray(config)) return undefined;
+  const { epochs: _epochs, ...definition } = config as Record<string, unknown>;
+  return sha256Hex(canonicalJson(definition));
 }
 
 const VELOCITY = 'optimizer/velocity/';
@@ -74,7 +98,7 @@ export async function saveCheckpoint(
   parameters: NetworkParameters,
   optimizer: SgdState,
   state: Omit<CheckpointState, 'formatVersion'>,
-  seal: { configSha256: string; records: RecordSeals },
+  seal: { definitionSha256: string; records: RecordSeals },
 ): Promise<void> {
   const target = join(runDirectory, CHECKPOINT_DIRECTORY);
   const temporary = join(runDirectory, TEMPORARY_CHECKPOINT_DIRECTORY);
@@ -101,7 +125,7 @@ async function writeCheckpointFiles(
   parameters: NetworkParameters,
   optimizer: SgdState,
   state: Omit<CheckpointState, 'formatVersion'>,
-  seal: { configSha256: string; records: RecordSeals },
+  seal: { definitionSha256: string; records: RecordSeals },
 ): Promise<void> {
   const tensors: Record<string, tf.Tensor> = { ...parameters };
   for (const [name, v] of Object.entries(optimizer)) tensors[`${VELOCITY}${name}`] = v;
@@ -111,7 +135,7 @@ async function writeCheckpointFiles(
   await writeFile(join(directory, 'state.json'), JSON.stringify(full, null, 1));
   const files: Record<string, string> = {};
   for (const file of CHECKPOINT_FILES) files[file] = await sha256OfFile(join(directory, file));
-  const manifest: CheckpointManifest = { formatVersion: 2, files, configSha256: seal.configSha256, records: seal.records };
+  const manifest: CheckpointManifest = { formatVersion: 3, files, definitionSha256: seal.definitionSha256, records: seal.records };
   for (const file of CHECKPOINT_FILES) await syncFile(join(directory, file));
   // Written last and whole: a checkpoint.tmp/ with a manifest is complete (hasCheckpoint relies on it).
   await writeFileAtomically(join(directory, MANIFEST), JSON.stringify(manifest, null, 1), { durable: true });
@@ -130,7 +154,8 @@ async function verificationFailure(runDirectory: string, directory: string): Pro
         ? `it has no ${MANIFEST} (written by a version before 0.2, which checksummed weights.bin only)`
         : `it has no ${MANIFEST}`;
   }
-  if (manifest.formatVersion !== 2 || typeof manifest.files !== 'object') return `its ${MANIFEST} is not a version-2 manifest`;
+  if ((manifest.formatVersion !== 2 && manifest.formatVersion !== 3) || typeof manifest.files !== 'object' || manifest.files === null)
+    return `its ${MANIFEST} is not a version-2 or version-3 manifest`;
   for (const file of CHECKPOINT_FILES) {
     const expected = manifest.files[file];
     if (!expected) return `its ${MANIFEST} does not list ${file}`;
@@ -140,9 +165,12 @@ async function verificationFailure(runDirectory: string, directory: string): Pro
   }
   const configPath = join(runDirectory, 'config.json');
   if (!existsSync(configPath)) return 'the run has no config.json';
-  if (sha256Hex(await readFile(configPath)) !== manifest.configSha256) {
-    return "the run's config.json was changed after this checkpoint was written (its SHA-256 differs from the manifest's)";
+  const configFile = await readFile(configPath);
+  const sealed = manifest.formatVersion === 3 ? configDefinitionSha256(configFile) === manifest.definitionSha256 : sha256Hex(configFile) === manifest.configSha256;
+  if (!sealed) {
+    return `the run's config.json was changed after this checkpoint was written (its SHA-256${manifest.formatVersion === 3 ? ', epochs aside,' : ''} differs from the manifest's)`;
   }
+  if (typeof manifest.records !== 'object' || manifest.records === null) return `its ${MANIFEST} has no record seals`;
   return verifyRecordSeals(runDirectory, manifest.records);
 }
 
@@ -223,13 +251,14 @@ export interface LoadedCheckpoint {
 export async function loadCheckpoint(runDirectory: string, spec: NetworkSpec, slot: CheckpointSlot = 'latest'): Promise<LoadedCheckpoint> {
   const directory = await verifiedCheckpointDirectory(runDirectory, slot);
   const manifest = JSON.parse(await readFile(join(directory, MANIFEST), 'utf8')) as CheckpointManifest;
-  let state: CheckpointState;
+  let parsed: unknown;
   try {
-    state = JSON.parse(await readFile(join(directory, 'state.json'), 'utf8')) as CheckpointState;
+    parsed = JSON.parse(await readFile(join(directory, 'state.json'), 'utf8'));
   } catch (error) {
     throw usageError(`${directory}/state.json is unreadable: ${(error as Error).message}`);
   }
-  const weights = await loadWeights(directory);
+  const state = checkedCheckpointState(parsed, directory, spec.config.inputShape[2]);
+  const weights = await readCheckpointWeights(directory);
   for (const p of spec.parameters) {
     const w = weights.get(p.name);
     if (!w || w.shape.join('x') !== p.shape.join('x')) {
@@ -260,9 +289,24 @@ export async function removeCheckpoints(runDirectory: string): Promise<void> {
   for (const name of [CHECKPOINT_DIRECTORY, PREVIOUS_CHECKPOINT_DIRECTORY, TEMPORARY_CHECKPOINT_DIRECTORY]) await rm(join(runDirectory, name), { recursive: true, force: true });
 }
 
-/** Replaces the config SHA-256 in a checkpoint's manifest (a run's epochs extended). */
-export async function resealConfig(directory: string, configSha256: string): Promise<void> {
+/** The weights of a verified checkpoint directory: only its checksummed shard is read. */
+export function readCheckpointWeights(directory: string): ReturnType<typeof loadWeights> {
+  return loadWeights(directory, { shards: ['weights.bin'] });
+}
+
+/**
+ * Rewrites a version-2 manifest as version 3, sealing the definition of the config.json it
+ * verifies against (before a run is extended; one atomic write). A manifest that does not verify
+ * against the run's config.json is left as it is: a rewrite would make it verify.
+ */
+export async function upgradeManifest(runDirectory: string, directory: string): Promise<void> {
   const path = join(directory, MANIFEST);
+  if (!existsSync(path)) return;
   const manifest = JSON.parse(await readFile(path, 'utf8')) as CheckpointManifest;
-  await writeFileAtomically(path, JSON.stringify({ ...manifest, configSha256 }, null, 1), { durable: true });
+  if (manifest.formatVersion !== 2) return;
+  const configFile = await readFile(join(runDirectory, 'config.json'));
+  if (sha256Hex(configFile) !== manifest.configSha256) return;
+  const { configSha256: _old, ...rest } = manifest;
+  const upgraded: CheckpointManifest = { ...rest, formatVersion: 3, definitionSha256: configDefinitionSha256(configFile) };
+  await writeFileAtomically(path, JSON.stringify(upgraded, null, 1), { durable: true });
 }

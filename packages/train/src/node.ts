@@ -3,6 +3,8 @@ export {
   saveCheckpoint,
   loadCheckpoint,
   verifiedCheckpointDirectory,
+  readCheckpointWeights,
+  configDefinitionSha256,
   hasCheckpoint,
   CheckpointWriteError,
   CHECKPOINT_DIRECTORY,

@@ -21,7 +21,8 @@ import {
   loadCheckpoint,
   promotePreviousCheckpoint,
   removeCheckpoints,
-  resealConfig,
+  upgradeManifest,
+  configDefinitionSha256,
   saveCheckpoint,
   CHECKPOINT_DIRECTORY,
   PREVIOUS_CHECKPOINT_DIRECTORY,
@@ -31,9 +32,8 @@ import {
 import { epochMetrics, runEpoch, type DivergenceGuard } from './epoch-loop.js';
 import { evaluate } from './evaluate.js';
 import { canonicalJson } from './canonical-json.js';
-import { failpoint } from './failpoints.js';
+import { failpoint, killpoint } from './failpoints.js';
 import { peakResidentMegabytes, resetPeakResidentMemory } from './peak-memory.js';
-import { sha256Hex } from './hashing.js';
 import { lockRunDirectory, type RunLock } from './run-lock.js';
 import { appendRecords, METRICS_STREAM, sealRecords, truncateRecords } from './run-records.js';
 import { DEFAULT_DIVERGENCE_FACTOR, type EpochMetrics, type RunConfig } from './run-config.js';
@@ -198,11 +198,15 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       await truncateRecords(directory, loaded.manifest.records, streams);
       for (const plugin of plugins) if (plugin.restoreState && plugin.name in pluginStates) plugin.restoreState(pluginStates[plugin.name]);
       if (config.epochs !== run.epochs) {
-        // Extending: both checkpoints are resealed for the new config.json before it replaces the old.
-        const digest = sha256Hex(text);
-        await resealConfig(loaded.directory, digest);
-        if (existsSync(join(directory, PREVIOUS_CHECKPOINT_DIRECTORY))) await resealConfig(join(directory, PREVIOUS_CHECKPOINT_DIRECTORY), digest);
+        // Extending: checkpoints seal the run's definition without its epochs, so config.json is
+        // replaced in one atomic write and every checkpoint verifies before and after it. Those
+        // of an older version (sealing the whole text) are first rewritten so, one by one.
+        for (const slot of [CHECKPOINT_DIRECTORY, PREVIOUS_CHECKPOINT_DIRECTORY]) {
+          await upgradeManifest(directory, join(directory, slot));
+          killpoint(`extend-after-upgrade-${slot}`);
+        }
         await writeFileAtomically(join(directory, 'config.json'), text);
+        killpoint('extend-after-config');
       } else {
         text = await readFile(join(directory, 'config.json'), 'utf8');
       }
@@ -217,7 +221,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       optimizer = createSgdState(spec);
       statistics = channelStatistics(train);
     }
-    const configSha256 = sha256Hex(text);
+    const definitionSha256 = configDefinitionSha256(text)!;
 
     if ((config.workers ?? 1) > 1) {
       parallel = await createDataParallelGradients(spec, config.workers!, { recomputeUnits: config.recomputeUnits, backend: getBackendPlugin(config.backend) });
@@ -250,7 +254,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
         parameters!,
         optimizer!,
         { ...state, plugins: savePluginStates(), normalization: statistics, divergenceReference: guard.reference },
-        { configSha256, records },
+        { definitionSha256, records },
       );
     };
     const skippedSteps: number[] = [];

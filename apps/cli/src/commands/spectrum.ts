@@ -2,9 +2,8 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { buildNetworkSpec, usageError } from '@procrustes/core';
-import { loadWeights } from '@procrustes/core/node';
 import { checkKernel, convSingularValues, convSingularValuesOf, projectConvSpectrum, type KernelData } from '@procrustes/spectral';
-import { readRunConfig, verifiedCheckpointDirectory, type CheckpointSlot } from '@procrustes/train/node';
+import { readCheckpointWeights, readRunConfig, verifiedCheckpointDirectory, type CheckpointSlot } from '@procrustes/train/node';
 import { parsePositiveInteger, parsePositiveNumber } from '../options.js';
 import { formatTable } from '../table.js';
 
@@ -31,7 +30,7 @@ async function readKernelFile(path: string): Promise<KernelData> {
 async function checkpointSpectra(run: string, json: boolean, slot: CheckpointSlot): Promise<void> {
   const config = await readRunConfig(run);
   const spec = buildNetworkSpec(config.network);
-  const weights = await loadWeights(await verifiedCheckpointDirectory(run, slot));
+  const weights = await readCheckpointWeights(await verifiedCheckpointDirectory(run, slot));
   const convolutions = [spec.stem.convolution, ...spec.units.flatMap((u) => [...u.convolutions, ...(u.shortcutConvolution ? [u.shortcutConvolution] : [])])];
   const rows = convolutions.map((c) => {
     const w = weights.get(c.name)!;

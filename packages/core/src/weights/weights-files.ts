@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { writeFileAtomically } from '../files/write-file-atomically.js';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { usageError } from '../errors.js';
 import { createParameters, type NetworkParameters } from '../network/parameters.js';
@@ -20,8 +20,12 @@ export async function saveWeights(directory: string, tensors: Record<string, tf.
   await writeFileAtomically(join(directory, 'model.json'), JSON.stringify(modelJson, null, 1));
 }
 
-/** Reads a TensorFlow.js weights directory into host arrays by name. */
-export async function loadWeights(directory: string): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
+/**
+ * Reads a TensorFlow.js weights directory into host arrays by name. Shards are read only from
+ * the directory itself (a path that leads out of it is refused), and with `shards` only those
+ * named files (the ones a checkpoint's manifest checksums).
+ */
+export async function loadWeights(directory: string, options: { shards?: readonly string[] } = {}): Promise<Map<string, { shape: number[]; values: Float32Array }>> {
   const jsonPath = join(directory, 'model.json');
   let text: string;
   try {
@@ -38,6 +42,10 @@ export async function loadWeights(directory: string): Promise<Map<string, { shap
   return decodeWeights(
     json,
     (path) => {
+      if (typeof path !== 'string' || path === '' || resolve(directory, path) !== join(resolve(directory), basename(path)) || basename(path) !== path)
+        throw usageError(`${jsonPath} names the weight shard ${JSON.stringify(path)} outside its directory: shards must be files beside model.json`);
+      if (options.shards && !options.shards.includes(path))
+        throw usageError(`${jsonPath} names the weight shard '${path}', which its checkpoint's manifest does not checksum (only ${options.shards.join(', ')})`);
       try {
         return new Uint8Array(readFileSync(join(directory, path)));
       } catch (error) {

@@ -67,7 +67,10 @@ export function decodeWeights(modelJson: unknown, readShard: (path: string) => U
     }
     let offset = 0;
     for (const entry of group.weights) {
+      if (typeof entry?.name !== 'string') throw usageError(`${source}: a weight has no name`);
       if ((entry.dtype ?? 'float32') !== 'float32') throw usageError(`${source}: weight '${entry.name}' is ${entry.dtype}, only float32 is supported`);
+      if (!Array.isArray(entry.shape) || entry.shape.some((d) => !Number.isInteger(d) || d < 0))
+        throw usageError(`${source}: weight '${entry.name}' has the shape ${JSON.stringify(entry.shape)}: a shape is a list of non-negative integers`);
       const count = entry.shape.reduce((a, b) => a * b, 1);
       const end = offset + 4 * count;
       if (end > blob.byteLength) {
