@@ -15,7 +15,7 @@ export function parseCifar(bytes: Uint8Array, variant: CifarVariant, source: str
   if (bytes.length === 0 || bytes.length % recordSize !== 0) {
     throw usageError(
       `${source}: ${bytes.length} bytes is not a whole number of ${variant} records of ${recordSize} bytes` +
-        (bytes.length % (3 * PIXELS + (3 - labelBytes)) === 0 ? ` (it looks like ${variant === 'cifar-10' ? 'cifar-100' : 'cifar-10'})` : ''),
+        (bytes.length > 0 && bytes.length % (3 * PIXELS + (3 - labelBytes)) === 0 ? ` (it looks like ${variant === 'cifar-10' ? 'cifar-100' : 'cifar-10'})` : ''),
     );
   }
   const count = bytes.length / recordSize;
@@ -25,6 +25,8 @@ export function parseCifar(bytes: Uint8Array, variant: CifarVariant, source: str
   for (let r = 0; r < count; r++) {
     const record = r * recordSize;
     const label = bytes[record + labelBytes - 1];
+    // CIFAR-100's first byte is the coarse label (20 superclasses): checked, though not used.
+    if (variant === 'cifar-100' && bytes[record] >= 20) throw usageError(`${source}: record ${r} has coarse label ${bytes[record]}, outside 0..19`);
     if (label >= classes) throw usageError(`${source}: record ${r} has label ${label}, outside 0..${classes - 1}`);
     labels[r] = label;
     const pixels = record + labelBytes;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { usageError } from '@procrustes/core';
 import type { DatasetFile } from './catalogue.js';
 import { maybeGunzip } from './gzip.js';
+import { idxFileSize } from './idx.js';
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -40,7 +41,7 @@ export async function downloadDatasetFile(file: DatasetFile, directory: string, 
   const bytes = new Uint8Array(await readFile(partial));
   let digest = '';
   try {
-    digest = sha256(maybeGunzip(bytes, file.url));
+    digest = sha256(maybeGunzip(bytes, file.url, idxFileSize));
   } catch {
     digest = 'unreadable';
   }

@@ -34,3 +34,17 @@ export function parseIdx(bytes: Uint8Array, source: string, expectedRank?: numbe
   if (available > size) throw usageError(`${source}: ${available - size} unexpected bytes after the ${size} bytes the header announces`);
   return { dimensions, data: bytes.subarray(headerSize) };
 }
+
+/** The size of an IDX file as its header announces it, from the file's first bytes; undefined until the header is whole. */
+export function idxFileSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const rank = head[3];
+  const headerSize = 4 + 4 * rank;
+  if (head.length < headerSize) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let size = headerSize;
+  let data = 1;
+  for (let i = 0; i < rank; i++) data *= view.getUint32(4 + 4 * i);
+  size += data;
+  return size;
+}

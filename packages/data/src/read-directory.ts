@@ -1,7 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { usageError } from '@procrustes/core';
+import { isUsageError, usageError } from '@procrustes/core';
+import { DECOMPRESSED_SIZE_LIMIT, maybeGunzip } from './gzip.js';
+import { idxFileSize } from './idx.js';
 import { concatImageSets, parseCifar } from './cifar.js';
+import { sha256 } from './download.js';
 import type { DatasetDescriptor, DatasetFile } from './catalogue.js';
 import type { ImageDataset, ImageSet } from './dataset.js';
 import { imageSetFromIdx } from './idx-dataset.js';
@@ -20,12 +23,35 @@ export function missingDatasetFiles(directory: string, descriptor: DatasetDescri
   return [...descriptor.trainFiles, ...descriptor.testFiles].filter((f) => !findDatasetFile(directory, f)).map((f) => f.name);
 }
 
+/** A dataset file's bytes: a regular file (a link to a device or a pipe would read without end) of a bounded size. */
 function read(path: string): Uint8Array {
+  let bytes: Uint8Array;
   try {
-    return new Uint8Array(readFileSync(path));
+    const stat = statSync(path);
+    if (!stat.isFile()) throw usageError(`${path} is not a regular file (a device, a pipe or a directory): put the dataset's files there`);
+    if (stat.size > DECOMPRESSED_SIZE_LIMIT) throw usageError(`${path} has ${stat.size.toLocaleString('en-US')} bytes, more than any dataset file: it is not one`);
+    bytes = new Uint8Array(readFileSync(path));
   } catch (error) {
+    if (isUsageError(error)) throw error;
     throw usageError(`cannot read ${path}: ${(error as Error).message}`);
   }
+  return bytes;
+}
+
+/**
+ * A dataset file's content, decompressed, and for a file whose official SHA-256 the catalogue
+ * knows, verified against it whenever it is read (not only when downloaded).
+ */
+function readVerified(path: string, file: DatasetFile, descriptor: DatasetDescriptor): Uint8Array {
+  const content = maybeGunzip(read(path), path, descriptor.format === 'idx' ? idxFileSize : undefined);
+  if (file.sha256) {
+    const digest = sha256(content);
+    if (digest !== file.sha256)
+      throw usageError(
+        `${path} is not the official ${file.name} of ${descriptor.name} (its SHA-256 is ${digest}, the official file's ${file.sha256}): it is damaged or another data set; replace it with the official file`,
+      );
+  }
+  return content;
 }
 
 function readSplit(directory: string, descriptor: DatasetDescriptor, files: DatasetFile[]): ImageSet {
@@ -35,9 +61,9 @@ function readSplit(directory: string, descriptor: DatasetDescriptor, files: Data
     return path;
   });
   if (descriptor.format === 'idx') {
-    return imageSetFromIdx(read(paths[0]), read(paths[1]), { images: paths[0], labels: paths[1] }, descriptor.classes);
+    return imageSetFromIdx(readVerified(paths[0], files[0], descriptor), readVerified(paths[1], files[1], descriptor), { images: paths[0], labels: paths[1] }, descriptor.classes);
   }
-  return concatImageSets(paths.map((p) => parseCifar(read(p), descriptor.format as 'cifar-10' | 'cifar-100', p)));
+  return concatImageSets(paths.map((p, i) => parseCifar(readVerified(p, files[i], descriptor), descriptor.format as 'cifar-10' | 'cifar-100', p)));
 }
 
 /** Reads a whole dataset from one directory, validating every file. */

@@ -18,3 +18,4 @@ export { lockRunDirectory, LOCK_FILE, type RunLock, type LockOwner } from './run
 export { reproducibleRunFiles } from './reproducible-files.js';
 export { trainNetwork, readRunConfig, configText, type TrainOptions, type TrainResult, type StepProgress, type EpochProgress } from './trainer.js';
 export { createDataParallelGradients, type DataParallelGradients, type ParallelGradients } from './parallel/data-parallel.js';
+export { checkDataFingerprint, imageSetSha256, type DataFingerprint } from './data-fingerprint.js';

@@ -36,6 +36,11 @@ export interface RunConfig {
   divergenceFactor?: number;
   /** Training plugins by name with their options. */
   plugins: Array<{ name: string; options: Record<string, unknown> }>;
+  /**
+   * What the run's data is (SHA-256 of the decoded training and test sets, after the limits),
+   * recorded when the run starts; resume and evaluation refuse other data.
+   */
+  dataFingerprint?: { train: string; test: string };
 }
 
 export const DEFAULT_DIVERGENCE_FACTOR = 100;

@@ -32,6 +32,7 @@ import {
 import { epochMetrics, runEpoch, type DivergenceGuard } from './epoch-loop.js';
 import { evaluate } from './evaluate.js';
 import { canonicalJson } from './canonical-json.js';
+import { checkDataFingerprint, imageSetSha256 } from './data-fingerprint.js';
 import { failpoint, killpoint } from './failpoints.js';
 import { peakResidentMegabytes, resetPeakResidentMemory } from './peak-memory.js';
 import { lockRunDirectory, type RunLock } from './run-lock.js';
@@ -113,6 +114,7 @@ export const configText = (config: RunConfig): string => JSON.stringify(config, 
 function contradictions(given: RunConfig, run: RunConfig): string[] {
   const keys = new Set([...Object.keys(given), ...Object.keys(run)]);
   keys.delete('epochs');
+  keys.delete('dataFingerprint'); // recorded when the run started; checked against the data itself
   return [...keys].filter((k) => canonicalJson(given[k as keyof RunConfig]) !== canonicalJson(run[k as keyof RunConfig])).sort();
 }
 
@@ -134,7 +136,8 @@ export async function readRunConfig(runDirectory: string): Promise<RunConfig> {
  * directory's records, all through the one epoch loop and training step.
  */
 export async function trainNetwork(options: TrainOptions): Promise<TrainResult> {
-  const { config, runDirectory } = options;
+  const { runDirectory } = options;
+  let config = options.config;
   const plugins = options.plugins ?? [];
   const streams = recordStreamsOf(plugins);
   const spec = buildNetworkSpec(config.network);
@@ -174,6 +177,8 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       const differing = contradictions(config, run);
       if (differing.length > 0)
         throw usageError(`cannot resume ${directory} with a different configuration: ${differing.join(', ')} differ from its config.json (only epochs may grow)`);
+      checkDataFingerprint(run, { train, test }, `resume ${directory}`);
+      config = { ...config, dataFingerprint: run.dataFingerprint };
       if (!hasCheckpoint(directory)) {
         const cut = existsSync(join(directory, `${CHECKPOINT_DIRECTORY}.tmp`)) ? ', and the write of its first one was cut' : '';
         throw usageError(`cannot resume ${directory}: it has no checkpoint (${CHECKPOINT_DIRECTORY}/ is missing${cut}); start it over with --force`);
@@ -205,12 +210,15 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
           await upgradeManifest(directory, join(directory, slot));
           killpoint(`extend-after-upgrade-${slot}`);
         }
+        text = configText(config);
         await writeFileAtomically(join(directory, 'config.json'), text);
         killpoint('extend-after-config');
       } else {
         text = await readFile(join(directory, 'config.json'), 'utf8');
       }
     } else {
+      config = { ...config, dataFingerprint: { train: imageSetSha256(train), test: imageSetSha256(test) } };
+      text = configText(config);
       if (runDirectory) {
         if (hasCheckpoint(runDirectory) && !options.overwrite) throw usageError(`${runDirectory} already holds a run: resume it, or start over in it (overwrite / --force)`);
         await removeCheckpoints(runDirectory);

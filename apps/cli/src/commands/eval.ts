@@ -3,7 +3,7 @@ import { activateBackend, buildNetworkSpec, disposeParameters } from '@procruste
 import { takeFirst } from '@procrustes/data';
 import { loadDataset } from '@procrustes/data/node';
 import { disposeSgdState, evaluate } from '@procrustes/train';
-import { loadCheckpoint, readRunConfig } from '@procrustes/train/node';
+import { checkDataFingerprint, loadCheckpoint, readRunConfig } from '@procrustes/train/node';
 
 export function addEvalCommand(program: Command): void {
   program
@@ -20,8 +20,10 @@ export function addEvalCommand(program: Command): void {
       const { parameters, optimizer, state } = await loadCheckpoint(options.checkpoint, spec, options.previousCheckpoint ? 'previous' : 'latest');
       disposeSgdState(optimizer);
       const dataset = await loadDataset(config.dataset, { dataDirectory: config.dataDirectory });
+      const test = takeFirst(dataset.test, config.limitTest);
+      checkDataFingerprint(config, { test }, `evaluate ${options.checkpoint}`);
       // Standardised with the statistics the run trained with, saved in its checkpoint.
-      const result = await evaluate(spec, parameters, takeFirst(dataset.test, config.limitTest), state.normalization);
+      const result = await evaluate(spec, parameters, test, state.normalization);
       disposeParameters(parameters);
       const summary = { model: spec.name, dataset: dataset.name, epoch: state.epoch, testLoss: result.loss, testAccuracy: result.accuracy, count: result.count };
       if (options.json) console.log(JSON.stringify(summary));
