@@ -9,7 +9,7 @@ function idx(dimensions: number[], data: Uint8Array): Uint8Array {
   const header = Buffer.alloc(4 + 4 * dimensions.length);
   header[2] = 0x08;
   header[3] = dimensions.length;
-  dimensions.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  for (const [i, d] of dimensions.entries()) header.writeUInt32BE(d, 4 + 4 * i);
   return Buffer.concat([header, data]);
 }
 
