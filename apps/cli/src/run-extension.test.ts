@@ -64,7 +64,7 @@ describe('extending a run (--resume --epochs N) killed at every write of the ext
         expect(killed.signal, `${version} ${point}: ${killed.stderr}`).toBe('SIGKILL');
         const evaluated = procrustes('eval', '--checkpoint', run);
         expect(evaluated.code, `${version} ${point}: ${evaluated.stderr}`).toBe(0);
-        const resumed = procrustes('train', '--out', run, '--resume', '--epochs', '3', '--quiet', '--break-stale-lock');
+        const resumed = procrustes('train', '--out', run, '--resume', '--epochs', '3', '--quiet');
         expect(resumed.code, `${version} ${point}: ${resumed.stderr}`).toBe(0);
         const ours = reproducibleRunFiles(run);
         const theirs = reproducibleRunFiles(reference);

@@ -116,7 +116,7 @@ describe('the run directory', () => {
     expect(lines(directory)).toEqual(lines(whole));
   }, 120_000);
 
-  it('is locked while a process writes it: a second writer is refused naming the first; a dead process’s lock is reported with how to clear it', async () => {
+  it('is locked while a process writes it: a second writer is refused naming the first; a dead process’s lock is taken over with a notice; locks that cannot be checked are refused with how to clear them', async () => {
     const directory = fresh('lock');
     let second: Promise<unknown> | undefined;
     await trainNetwork({
@@ -133,17 +133,49 @@ describe('the run directory', () => {
     });
     expect(await second).toMatch(new RegExp(`process ${process.pid} on ${hostname()} .* is writing it; wait for it to finish or stop it \\(kill ${process.pid}\\)`));
     expect(existsSync(join(directory, 'lock'))).toBe(false);
-    // A lock left by a process that no longer runs.
+    // A lock left by a process that no longer runs is taken over, with a notice.
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     writeFileSync(join(directory, 'lock'), JSON.stringify({ pid: Number(dead.stdout), host: hostname(), started: '2026-01-01T00:00:00Z', command: 'train' }));
-    await expect(trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true })).rejects.toThrow(
-      new RegExp(`stale lock of process ${dead.stdout} .* no longer running .* remove the lock \\(rm ${join(directory, 'lock')}, or pass --break-stale-lock\\)`),
-    );
-    // --break-stale-lock removes a dead process's lock, and only such a lock.
-    const resumed = await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true, breakStaleLock: true });
+    const notices: string[] = [];
+    const resumed = await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true, onNotice: (m) => notices.push(m) });
     expect(resumed.history).toHaveLength(2);
+    expect(notices).toEqual([`${directory}: took over the lock of process ${dead.stdout} on ${hostname()} (started 2026-01-01T00:00:00Z): it no longer runs`]);
+    // So is one whose pid now belongs to another process (its start time differs), or from before a restart.
+    for (const [lock, why] of [
+      [{ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'train', processStart: '1' }, `pid ${process.pid} now belongs to another process`],
+      [{ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'train', bootId: 'another-boot' }, 'the machine has restarted since'],
+    ] as const) {
+      writeFileSync(join(directory, 'lock'), JSON.stringify(lock));
+      const told: string[] = [];
+      await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true, onNotice: (m) => told.push(m) });
+      expect(told.join('\n')).toContain(why);
+    }
+    // A live process's lock is never taken, --break-stale-lock or not.
     writeFileSync(join(directory, 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'train' }));
     await expect(trainNetwork({ config: { ...config, epochs: 3 }, dataset, runDirectory: directory, resume: true, breakStaleLock: true })).rejects.toThrow(/is writing it/);
+    // Another host's lock cannot be checked: refused, saying so, unless --break-stale-lock.
+    writeFileSync(join(directory, 'lock'), JSON.stringify({ pid: 4242, host: 'elsewhere', started: '2026-01-01T00:00:00Z', command: 'train' }));
+    await expect(trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true })).rejects.toThrow(
+      /locked by process 4242 on elsewhere .*another host, which cannot be checked from here; if no process writes this run, remove it \(rm .*lock\) or pass --break-stale-lock/,
+    );
+    await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true, breakStaleLock: true });
+    // An empty or invalid lock (pid -1, 0 or 1) is reported with how to clear it, and never with a kill command.
+    for (const [text, why] of [
+      ['', 'is empty'],
+      [JSON.stringify({ pid: -1, host: hostname(), started: 'x', command: 'train' }), 'names no valid process \\(pid -1\\)'],
+      [JSON.stringify({ pid: 0, host: hostname(), started: 'x', command: 'train' }), 'names no valid process \\(pid 0\\)'],
+    ]) {
+      writeFileSync(join(directory, 'lock'), text);
+      const refusal = await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true }).then(
+        () => 'it ran',
+        (error: Error) => error.message,
+      );
+      expect(refusal).toMatch(new RegExp(`its lock .*lock ${why}; if no process writes this run, remove it \\(rm .*lock\\) or pass --break-stale-lock`));
+      expect(refusal).not.toMatch(/kill/);
+      await trainNetwork({ config: { ...config, epochs: 2 }, dataset, runDirectory: directory, resume: true, breakStaleLock: true });
+      expect(existsSync(join(directory, 'lock'))).toBe(false);
+    }
+    writeFileSync(join(directory, 'lock'), JSON.stringify({ pid: process.pid, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'train' }));
     rmSync(join(directory, 'lock'));
   }, 120_000);
 

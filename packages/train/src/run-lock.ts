@@ -1,5 +1,5 @@
 import { readFileSync, unlinkSync } from 'node:fs';
-import { type FileHandle, open } from 'node:fs/promises';
+import { link, open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { usageError } from '@procrustes/core';
@@ -12,11 +12,34 @@ export interface LockOwner {
   host: string;
   started: string;
   command: string;
+  /** The kernel's boot id when the lock was taken: a lock from before a reboot is stale (Linux). */
+  bootId?: string;
+  /** The owner's start time in clock ticks since boot: a pid reused by another process is not the owner (Linux). */
+  processStart?: string;
 }
 
 export interface RunLock {
   path: string;
+  /** The lock of a dead process this lock took over (same host, process gone), if any, and how it is known to be dead. */
+  tookOver?: { owner: LockOwner; why: string; notice: string };
   release(): void;
+}
+
+const readText = (path: string): string | undefined => {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+};
+
+const currentBootId = () => readText('/proc/sys/kernel/random/boot_id');
+
+/** A process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), where /proc tells. */
+function processStart(pid: number): string | undefined {
+  const stat = readText(`/proc/${pid}/stat`);
+  // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
 }
 
 function isRunning(pid: number): boolean {
@@ -29,53 +52,137 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function describeOwner(path: string): string {
+type LockState =
+  | { kind: 'alive'; owner: LockOwner }
+  | { kind: 'dead'; owner: LockOwner; why: string }
+  | { kind: 'other-host'; owner: LockOwner }
+  | { kind: 'invalid'; why: string }
+  | { kind: 'absent' };
+
+/** Reads a lock and decides whose it is: a live process here, a dead one, another host's, or nothing valid. */
+function lockState(path: string): LockState {
+  const text = readText(path);
+  if (text === undefined) return { kind: 'absent' };
   let owner: LockOwner;
   try {
-    owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
+    owner = JSON.parse(text) as LockOwner;
   } catch {
-    return `${path} exists but is unreadable; if no process writes this run, remove it (rm ${path})`;
+    return { kind: 'invalid', why: text === '' ? 'is empty' : 'is not JSON' };
   }
-  const who = `process ${owner.pid} on ${owner.host} (started ${owner.started})`;
-  if (owner.host !== hostname()) {
-    return `it is locked by ${who}; if that process no longer runs, remove the lock (rm ${path})`;
-  }
-  if (!isRunning(owner.pid)) {
-    return `it holds a stale lock of ${who}, which is no longer running (it was killed before it could clean up); if no other process writes this run, remove the lock (rm ${path}, or pass --break-stale-lock) and run again`;
-  }
-  return `${who} is writing it; wait for it to finish or stop it (kill ${owner.pid}): two processes must not write one run directory`;
+  // pid 0, -1 and 1 are never a writer's: kill(0) or kill(-1) would reach other processes.
+  if (!owner || typeof owner !== 'object' || !Number.isInteger(owner.pid) || owner.pid <= 1)
+    return { kind: 'invalid', why: `names no valid process (pid ${JSON.stringify(owner?.pid)})` };
+  if (typeof owner.host !== 'string' || owner.host === '') return { kind: 'invalid', why: 'names no host' };
+  if (owner.host !== hostname()) return { kind: 'other-host', owner };
+  const boot = currentBootId();
+  if (owner.bootId && boot && owner.bootId !== boot) return { kind: 'dead', owner, why: 'the machine has restarted since' };
+  if (!isRunning(owner.pid)) return { kind: 'dead', owner, why: 'it no longer runs' };
+  const start = processStart(owner.pid);
+  if (owner.processStart && start && owner.processStart !== start) return { kind: 'dead', owner, why: `pid ${owner.pid} now belongs to another process` };
+  return { kind: 'alive', owner };
 }
 
-/** The lock's owner when it is a process on this host that no longer runs, else undefined. */
-function staleOwner(path: string): LockOwner | undefined {
+const describe = (owner: LockOwner) => `process ${owner.pid} on ${owner.host} (started ${owner.started})`;
+
+/** Writes a lock whole or not at all: written beside, then linked into place (link fails if a lock exists). */
+async function createLock(path: string, owner: LockOwner): Promise<boolean> {
+  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    const owner = JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
-    return owner.host === hostname() && !isRunning(owner.pid) ? owner : undefined;
-  } catch {
-    return undefined;
+    const handle = await open(temporary, 'w');
+    try {
+      await handle.writeFile(JSON.stringify(owner));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await link(temporary, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
+    throw usageError(`cannot lock the run ${dirnameOf(path)} (${reason}); nothing was written: free space or fix the permissions, and run again`);
+  } finally {
+    await unlink(temporary).catch(() => {});
+  }
+}
+
+const dirnameOf = (path: string) => path.slice(0, -(LOCK_FILE.length + 1));
+
+/**
+ * Replaces a lock that `expected` (its text) still holds, one process at a time: a second
+ * process that found the same dead lock waits its turn and then finds it taken.
+ */
+async function replaceLock(path: string, expected: string, owner: LockOwner): Promise<boolean> {
+  const mutex = `${path}.takeover`;
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(mutex, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = Number(readText(mutex));
+    if (Number.isInteger(holder) && holder > 1 && isRunning(holder)) return false; // another process is taking it over
+    await unlink(mutex).catch(() => {});
+    return replaceLock(path, expected, owner);
+  }
+  try {
+    await handle.writeFile(String(process.pid));
+    await handle.close();
+    if (readText(path) !== expected) return false;
+    await unlink(path).catch(() => {});
+    return await createLock(path, owner);
+  } finally {
+    await unlink(mutex).catch(() => {});
   }
 }
 
 /**
- * Locks a run directory for writing: `<run>/lock` created exclusively, holding pid and host.
- * A lock that exists is not taken over; the error says whose it is and, for a dead process's
- * lock, how to clear it. `breakStale` (the user's explicit `--break-stale-lock`) removes a lock
- * whose process is known to be gone (same host, pid not running), and only such a lock.
+ * Locks a run directory for writing: `<run>/lock`, created whole (never empty) and exclusively,
+ * holding pid, host, boot id and process start time. The lock of a process of this host that
+ * is gone (not running, its pid reused by another process, or the machine restarted) is taken
+ * over and reported in `tookOver`, so a run killed with SIGKILL resumes by itself. A lock held by
+ * a live process is never taken. A lock of another host (which cannot be checked from here) or
+ * an unreadable one is refused, saying how to clear it; `breakStale` (the user's explicit
+ * `--break-stale-lock`) removes such a lock.
  */
 export async function lockRunDirectory(runDirectory: string, options: { breakStale?: boolean } = {}): Promise<RunLock> {
   const path = join(runDirectory, LOCK_FILE);
-  if (options.breakStale && staleOwner(path)) unlinkSync(path);
-  let handle: FileHandle;
-  try {
-    handle = await open(path, 'wx');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw usageError(`cannot write the run ${runDirectory}: ${describeOwner(path)}`);
-    throw error;
+  const bootId = currentBootId();
+  const start = processStart(process.pid);
+  const owner: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    started: new Date().toISOString(),
+    command: process.argv.slice(1).join(' '),
+    ...(bootId ? { bootId } : {}),
+    ...(start ? { processStart: start } : {}),
+  };
+  let tookOver: RunLock['tookOver'];
+  for (let attempt = 0; ; attempt++) {
+    if (await createLock(path, owner)) break;
+    const state = lockState(path);
+    const text = readText(path);
+    if (state.kind === 'absent') continue; // released meanwhile
+    if (attempt >= 3) throw usageError(`cannot write the run ${runDirectory}: other processes are taking its lock (${path}); try again`);
+    if (state.kind === 'alive')
+      throw usageError(
+        `cannot write the run ${runDirectory}: ${describe(state.owner)} is writing it; wait for it to finish or stop it (kill ${state.owner.pid}): two processes must not write one run directory`,
+      );
+    if (state.kind === 'dead') {
+      if (text !== undefined && (await replaceLock(path, text, owner))) {
+        tookOver = { owner: state.owner, why: state.why, notice: `took over the lock of ${describe(state.owner)}: ${state.why}` };
+        break;
+      }
+      continue;
+    }
+    const clear = `if no process writes this run, remove it (rm ${path}) or pass --break-stale-lock`;
+    if (!options.breakStale) {
+      if (state.kind === 'other-host')
+        throw usageError(`cannot write the run ${runDirectory}: it is locked by ${describe(state.owner)}, another host, which cannot be checked from here; ${clear}`);
+      throw usageError(`cannot write the run ${runDirectory}: its lock ${path} ${state.why}; ${clear}`);
+    }
+    if (text !== undefined && (await replaceLock(path, text, owner))) break;
   }
-  const owner: LockOwner = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command: process.argv.slice(1).join(' ') };
-  await handle.writeFile(JSON.stringify(owner));
-  await handle.close();
-  // Released on every exit this process gets to see (not SIGKILL: that is the stale case).
+  // Released on every exit this process gets to see (not SIGKILL: the next writer takes that lock over).
   const onExit = () => release();
   process.once('exit', onExit);
   let released = false;
@@ -89,5 +196,5 @@ export async function lockRunDirectory(runDirectory: string, options: { breakSta
       // already gone
     }
   }
-  return { path, release };
+  return { path, tookOver, release };
 }

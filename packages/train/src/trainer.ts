@@ -74,8 +74,13 @@ export interface TrainOptions {
   previousCheckpoint?: boolean;
   /** Start a new run in a directory that already holds one (its checkpoints and records are removed). */
   overwrite?: boolean;
-  /** Remove the run's lock if it is stale (its process, on this host, no longer runs). */
+  /**
+   * Remove a lock that cannot be checked: another host's, or an unreadable one. (A lock of a
+   * process of this host that is gone is taken over without it, and told to `onNotice`.)
+   */
   breakStaleLock?: boolean;
+  /** Told one-line notices about the run (a dead process's lock taken over). */
+  onNotice?: (message: string) => void;
   plugins?: TrainingPlugin[];
   onProgress?: (progress: StepProgress | EpochProgress) => void;
   /** Told every record as it is made (the run directory gets them too). */
@@ -160,6 +165,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       if (existsSync(runDirectory) && !statSync(runDirectory).isDirectory()) throw usageError(`${runDirectory} is a file, not a run directory: choose another --out`);
       await mkdir(runDirectory, { recursive: true });
       lock = await lockRunDirectory(runDirectory, { breakStale: options.breakStaleLock });
+      if (lock.tookOver) options.onNotice?.(`${runDirectory}: ${lock.tookOver.notice}`);
     }
     let history: EpochMetrics[] = [];
     let startEpoch = 0;

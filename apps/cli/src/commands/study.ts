@@ -175,7 +175,7 @@ export function addStudyCommand(program: Command): void {
     .option('--results <dir>', 'where the summaries and figures go (default docs/experiments/<name>)')
     .option('--only <runs>', 'only these runs, comma-separated', (value: string) => value.split(',').map((v) => v.trim()))
     .option('--report', 'draw the figures and tables from the summaries (no training)')
-    .option('--break-stale-lock', 'remove run locks left by killed processes (this host, pid not running)')
+    .option('--break-stale-lock', 'remove run locks that cannot be checked (another host’s, or unreadable); a dead process’s lock on this host is taken over without it')
     .action(async (name: string | undefined, options: StudyCommandOptions) => {
       if (!name) {
         for (const study of listStudies()) console.log(`${study.padEnd(24)} ${loadStudy(study).description}`);

@@ -274,6 +274,7 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
     previousCheckpoint: options.previousCheckpoint,
     overwrite: options.force,
     breakStaleLock: options.breakStaleLock,
+    onNotice: (message) => log(`notice    ${message}`),
     checkpointEverySteps: options.checkpointEvery,
     plugins,
     signal: abort.signal,
@@ -339,7 +340,7 @@ export function addTrainOptions(command: Command): Command {
     .option('--seed <n>', 'seed of initialisation, data order and augmentation', parseNonNegativeInteger, 0)
     .option('--resume', 'continue the run in --out from its last checkpoint (flags may only repeat its config; --epochs may extend it)')
     .option('--checkpoint-every <steps>', 'also checkpoint every this many steps inside an epoch (a kill then loses at most that many)', parsePositiveInteger)
-    .option('--break-stale-lock', 'remove the run directory’s lock if its process (on this host) no longer runs, e.g. after a SIGKILL')
+    .option('--break-stale-lock', 'remove a lock that cannot be checked (another host’s, or unreadable); a dead process’s lock on this host is taken over without it')
     .option('--previous-checkpoint', 'with --resume: continue from the checkpoint before the newest (when the newest does not verify)')
     .option('--force', 'start over in an --out that already holds a run')
     .option('--limit-train <n>', 'use only the first n training images', parsePositiveInteger)
