@@ -58,6 +58,8 @@ describe('procrustes train / eval', () => {
       [['train', '--backend', 'tpu', ...small, '--out', join(tmpdir(), `cli-x-${process.pid}`)], /unknown backend 'tpu': choose one of wasm, node-gpu, node, cpu/],
       [['train', '--data-dir', '/nonexistent', '--out', join(tmpdir(), `cli-y-${process.pid}`)], /data directory \/nonexistent does not exist/],
       [['eval', '--checkpoint', '/nonexistent'], /not a run directory/],
+      // /proc refuses new entries with ENOENT: Node's recursive mkdir looped there for ever.
+      [['train', ...small, '--out', '/proc/procrustes-run'], /cannot create the directory \/proc\/procrustes-run \(ENOENT\): choose a writable path/],
     ];
     for (const [args, message] of cases) {
       const { code, stderr } = procrustes(...args);

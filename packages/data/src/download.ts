@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { makeDirectory } from '@procrustes/core/node';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { usageError } from '@procrustes/core';
 import type { DatasetFile } from './catalogue.js';
@@ -18,7 +19,7 @@ export function sha256(bytes: Uint8Array): string {
  */
 export async function downloadDatasetFile(file: DatasetFile, directory: string, fetchImpl: typeof fetch = fetch): Promise<string> {
   if (!file.url || !file.sha256) throw usageError(`${file.name} has no verified download location`);
-  await mkdir(directory, { recursive: true });
+  makeDirectory(directory);
   const target = join(directory, `${file.name}.gz`);
   const partial = `${target}.part`;
   const have = existsSync(partial) ? statSync(partial).size : 0;

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { makeDirectory } from '@procrustes/core/node';
 import { join } from 'node:path';
 import { writeFileAtomically } from '@procrustes/core/node';
 import { Resvg } from '@resvg/resvg-js';
@@ -8,7 +8,7 @@ import { figuresOf, reportHtml } from './report-html.js';
 
 /** Writes each figure as `<name>.svg` and `<name>.png` into a directory; returns the SVG paths. */
 export async function writeFigures(figures: Figure[], outDirectory: string): Promise<string[]> {
-  await mkdir(outDirectory, { recursive: true });
+  makeDirectory(outDirectory);
   const paths: string[] = [];
   for (const figure of figures) {
     const svgPath = join(outDirectory, `${figure.name}.svg`);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   buildNetworkSpec,
@@ -12,7 +12,7 @@ import {
   type PluginRecord,
   type TrainingPlugin,
 } from '@procrustes/core';
-import { writeFileAtomically } from '@procrustes/core/node';
+import { makeDirectory, writeFileAtomically } from '@procrustes/core/node';
 import { batchCount, channelStatistics, takeFirst, type ChannelStatistics, type ImageDataset } from '@procrustes/data';
 import { createDataParallelGradients, type DataParallelGradients } from './parallel/data-parallel.js';
 import {
@@ -163,7 +163,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
   try {
     if (runDirectory) {
       if (existsSync(runDirectory) && !statSync(runDirectory).isDirectory()) throw usageError(`${runDirectory} is a file, not a run directory: choose another --out`);
-      await mkdir(runDirectory, { recursive: true });
+      makeDirectory(runDirectory);
       lock = await lockRunDirectory(runDirectory, { breakStale: options.breakStaleLock });
       if (lock.tookOver) options.onNotice?.(`${runDirectory}: ${lock.tookOver.notice}`);
     }

@@ -1,4 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { makeDirectory } from '@procrustes/core/node';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -74,7 +75,7 @@ export interface CompareOptions extends TrainCommandOptions {
 
 export async function runCompare(options: CompareOptions, log: (line: string) => void = console.log, given: ReadonlySet<string> = new Set()): Promise<CompareRow[]> {
   const root = options.out ?? 'runs/compare';
-  await mkdir(root, { recursive: true });
+  makeDirectory(root);
   const rows: CompareRow[] = [];
   // Every model name is checked before any training starts.
   for (const depth of options.depths) for (const family of options.families) parseModelName(modelAtDepth(family, depth));

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
+import { makeDirectory } from '@procrustes/core/node';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { activateBackend, buildNetworkSpec, createRandomState, disposeParameters, fillNormal, initializeParameters, parseModelName, randomInteger, tf } from '@procrustes/core';
@@ -49,7 +50,7 @@ export function addRatiosCommand(program: Command): void {
       const labelTensor = tf.tensor1d(labels, 'int32');
       const ratios = await probeBatch(spec, parameters, inputs, labelTensor);
       if (options.export) {
-        await mkdir(options.export, { recursive: true });
+        makeDirectory(options.export);
         await saveWeights(options.export, parameters, { network: spec.config });
         await writeFile(join(options.export, 'inputs.json'), JSON.stringify({ shape: [options.batch, h, w, c], data: Array.from(values) }));
         await writeFile(join(options.export, 'labels.json'), JSON.stringify(labels));

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { writeFileAtomically } from '@procrustes/core/node';
+import { makeDirectory, writeFileAtomically } from '@procrustes/core/node';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { activateBackend, usageError } from '@procrustes/core';
@@ -81,7 +80,7 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
   const study = loadStudy(name);
   const out = options.out ?? join('runs', 'studies', study.name);
   const results = options.results ?? join('docs', 'experiments', study.name);
-  await mkdir(join(results, 'summaries'), { recursive: true });
+  makeDirectory(join(results, 'summaries'));
   const runs = options.only ? study.runs.filter((r) => options.only!.includes(r.name)) : study.runs;
   for (const wanted of options.only ?? [])
     if (!study.runs.some((r) => r.name === wanted)) throw usageError(`study ${study.name} has no run '${wanted}': its runs are ${study.runs.map((r) => r.name).join(', ')}`);

@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, accessSync, constants, statSync } from 'node:fs';
+import { makeDirectory } from '@procrustes/core/node';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -73,7 +74,7 @@ function prepareRunDirectory(out: string, resume: boolean, force: boolean): void
   }
   const parent = existsSync(out) ? out : dirname(resolve(out));
   try {
-    mkdirSync(parent, { recursive: true });
+    makeDirectory(parent);
     accessSync(parent, constants.W_OK);
   } catch {
     throw usageError(`cannot write the run directory ${out}: choose a writable --out`);

@@ -1,4 +1,5 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { makeDirectory } from '../files/make-directory.js';
 import { writeFileAtomically } from '../files/write-file-atomically.js';
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -14,7 +15,7 @@ import { decodeWeights, encodeWeights, WEIGHTS_SHARD_NAME } from './weights-form
  */
 export async function saveWeights(directory: string, tensors: Record<string, tf.Tensor>, metadata?: Record<string, unknown>): Promise<void> {
   const { modelJson, shard } = await encodeWeights(tensors, metadata);
-  await mkdir(directory, { recursive: true });
+  makeDirectory(directory);
   const shardPath = join(directory, WEIGHTS_SHARD_NAME);
   await writeFileAtomically(shardPath, shard);
   await writeFileAtomically(join(directory, 'model.json'), JSON.stringify(modelJson, null, 1));
