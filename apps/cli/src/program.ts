@@ -49,6 +49,8 @@ export function createProgram(): Command {
  * Runs the CLI. Bad input of any kind exits 2 with a short message; any other failure exits 1
  * with what went wrong; stack traces only with --debug.
  */
+const RUN_STOPS = new Set(['NonFiniteError', 'DivergenceError', 'CheckpointWriteError']);
+
 export async function runCli(argv: string[]): Promise<number> {
   const program = createProgram();
   const debug = argv.includes('--debug');
@@ -68,7 +70,8 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     console.error(`procrustes: ${(error as Error)?.message ?? String(error)}`);
     if (debug) console.error((error as Error)?.stack);
-    else console.error('(run with --debug for the stack trace)');
+    // A run that stopped for a reason it states (non-finite values, divergence, a full disk) is no bug to trace.
+    else if (!RUN_STOPS.has((error as Error)?.name)) console.error('(run with --debug for the stack trace)');
     return 1;
   }
 }

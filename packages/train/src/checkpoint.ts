@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createParameters, tf, usageError, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
 import { loadWeights, saveWeights, writeFileAtomically } from '@procrustes/core/node';
 import type { ChannelStatistics } from '@procrustes/data';
@@ -309,4 +309,21 @@ export async function upgradeManifest(runDirectory: string, directory: string): 
   const { configSha256: _old, ...rest } = manifest;
   const upgraded: CheckpointManifest = { ...rest, formatVersion: 3, definitionSha256: configDefinitionSha256(configFile) };
   await writeFileAtomically(path, JSON.stringify(upgraded, null, 1), { durable: true });
+}
+
+/**
+ * The run's own working directory (a checkpoint, the one before it, one being written, a
+ * rejected one) that `path` is or lies inside, or undefined: such directories are replaced or
+ * removed by the next writer of the run, so nothing else may be written there.
+ */
+export function insideRunWorkingDirectory(runDirectory: string, path: string): string | undefined {
+  const relativePath = relative(resolve(runDirectory), resolve(path));
+  const first = relativePath.split(sep)[0];
+  if (relativePath.startsWith('..') || isAbsolute(relativePath) || first === '') return undefined;
+  return first === CHECKPOINT_DIRECTORY ||
+    first === PREVIOUS_CHECKPOINT_DIRECTORY ||
+    first === TEMPORARY_CHECKPOINT_DIRECTORY ||
+    first.startsWith(`${CHECKPOINT_DIRECTORY}.rejected-`)
+    ? join(runDirectory, first)
+    : undefined;
 }

@@ -4,6 +4,7 @@ export {
   loadCheckpoint,
   verifiedCheckpointDirectory,
   readCheckpointWeights,
+  insideRunWorkingDirectory,
   configDefinitionSha256,
   hasCheckpoint,
   CheckpointWriteError,

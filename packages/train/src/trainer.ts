@@ -312,7 +312,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
           });
         },
       }).catch((error: unknown) => {
-        throw explainStop(error, runDirectory);
+        throw explainStop(error, runDirectory, options.onNonFinite);
       });
       globalStep = result.step;
       if (result.interrupted) {
@@ -323,6 +323,17 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
       }
       const seconds = (performance.now() - started) / 1000;
       const evaluation = await evaluate(spec, parameters, test, statistics);
+      // Skipped updates can leave a model that computes NaN: such an epoch is not saved as a result.
+      if (!Number.isFinite(evaluation.loss) || result.sums.seen === 0) {
+        const skipped = skippedSteps.filter((s) => s >= globalStep - steps + skip).length;
+        throw explainStop(
+          new NonFiniteError(
+            `after epoch ${epoch + 1} the model is not finite (test loss ${evaluation.loss}${result.sums.seen === 0 ? ', every update of the epoch non-finite' : ''}; ${skipped} of ${steps - skip} updates skipped)`,
+          ),
+          runDirectory,
+          options.onNonFinite,
+        );
+      }
       const metrics: EpochMetrics = { ...epochMetrics(epoch, result, evaluation, seconds), peakRssMegabytes: peakResidentMegabytes() };
       history = [...history, metrics];
       const epochRecords: PluginRecord[] = [{ stream: METRICS_STREAM, record: { ...metrics } }];
@@ -348,9 +359,10 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
 }
 
 /** A step's NonFiniteError or DivergenceError, told what happened to the run and what to do. */
-function explainStop(error: unknown, runDirectory: string | undefined): unknown {
+function explainStop(error: unknown, runDirectory: string | undefined, onNonFinite: TrainOptions['onNonFinite']): unknown {
   const kept = `the run stopped${runDirectory ? (hasCheckpoint(runDirectory) ? ` and its last good checkpoint in ${runDirectory} is kept` : ' before its first checkpoint') : ''}`;
-  if (error instanceof NonFiniteError) return new NonFiniteError(`${error.message}; ${kept}. Lower the learning rate, or pass --on-nonfinite skip to skip such updates`);
+  if (error instanceof NonFiniteError)
+    return new NonFiniteError(`${error.message}; ${kept}. Lower the learning rate${onNonFinite === 'skip' ? '' : ', or pass --on-nonfinite skip to skip such updates'}`);
   if (error instanceof DivergenceError)
     return new DivergenceError(`${error.message}; ${kept}. Lower the learning rate, or set the bound with --divergence-factor (0 turns the guard off)`);
   return error;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { writeRunReport } from '@procrustes/report/node';
-import { hasCheckpoint, readRunConfig, verifiedCheckpointDirectory } from '@procrustes/train/node';
+import { usageError } from '@procrustes/core';
+import { hasCheckpoint, insideRunWorkingDirectory, readRunConfig, verifiedCheckpointDirectory } from '@procrustes/train/node';
 
 export function addReportCommand(program: Command): void {
   program
@@ -11,9 +12,12 @@ export function addReportCommand(program: Command): void {
     .option('--previous-checkpoint', 'verify the run against its checkpoint before the newest')
     .action(async (run: string, options: { out?: string; previousCheckpoint?: boolean }) => {
       await readRunConfig(run);
+      const working = options.out === undefined ? undefined : insideRunWorkingDirectory(run, options.out);
+      if (working)
+        throw usageError(`--out ${options.out} lies in ${working}, which the run's next writer replaces or removes: choose a directory outside it (default ${run}/report)`);
       // The records are reported only if the checkpoint vouches for them (config and records sealed in its manifest).
       if (hasCheckpoint(run)) await verifiedCheckpointDirectory(run, options.previousCheckpoint ? 'previous' : 'latest');
       const { html, figures } = await writeRunReport(run, options.out);
-      console.log(`report: ${html} (${figures.length} figures, each as SVG and PNG)`);
+      console.log(`report: ${html} (${figures.length} figure${figures.length === 1 ? '' : 's'}, each as SVG and PNG)`);
     });
 }

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, accessSync, constants, statSync } from 'node:fs';
 import { makeDirectory } from '@procrustes/core/node';
+import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { Option } from 'commander';
@@ -8,7 +9,7 @@ import { activateBackend, buildNetworkSpec, countTrainableParameters, createTrai
 import { DATASET_NAMES, type ImageDataset } from '@procrustes/data';
 import { loadDataset } from '@procrustes/data/node';
 import { DEFAULT_DIVERGENCE_FACTOR, parseSchedule, type EpochMetrics, type RunConfig } from '@procrustes/train';
-import { readRunConfig, trainNetwork } from '@procrustes/train/node';
+import { CheckpointWriteError, readRunConfig, trainNetwork } from '@procrustes/train/node';
 import { backendNames } from '../backends.js';
 import { parseNonNegativeInteger, parseNonNegativeNumber, parsePositiveInteger, parsePositiveNumber } from '../options.js';
 
@@ -70,6 +71,12 @@ function prepareRunDirectory(out: string, resume: boolean, force: boolean): void
     return;
   }
   if (existsSync(out) && readdirSync(out).length > 0 && !force) {
+    if (!existsSync(`${out}/config.json`)) {
+      const entries = readdirSync(out);
+      throw usageError(
+        `--out ${out} is not empty (it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}) and holds no run: choose a new or empty directory, or pass --force to write the run beside those files (they are kept)`,
+      );
+    }
     throw usageError(`${out} already holds a run: pass --resume to continue it or --force to start over in it`);
   }
   const parent = existsSync(out) ? out : dirname(resolve(out));
@@ -198,6 +205,10 @@ function monitorPlugins(options: TrainCommandOptions, family: string): RunConfig
   return [{ name: 'spectral-monitor', options: { every: options.spectraEvery ?? 0 } }];
 }
 
+/** A set's size under a --limit-* cap, saying when the cap is larger than the set. */
+const limited = (count: number, limit: number | undefined) =>
+  limit !== undefined && limit > count ? `${count} (all: the limit ${limit} is larger)` : String(Math.min(count, limit ?? Infinity));
+
 function formatMetrics(m: EpochMetrics): string {
   return (
     `epoch ${m.epoch}: train loss ${m.trainLoss.toFixed(4)} acc ${(100 * m.trainAccuracy).toFixed(2)}% | ` +
@@ -231,19 +242,21 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
     config.network = { ...config.network, inputShape: dataset.train.shape };
   }
   const trainCount = Math.min(dataset.train.count, config.limitTrain ?? Infinity);
+  if (trainCount === 0) throw usageError(`the training set of ${dataset.name} (${dataset.source}) has no images: check its files`);
   if (trainCount < config.batchSize) throw usageError(`--batch ${config.batchSize} is larger than the training set (${trainCount} images): use --batch ${trainCount} or smaller`);
   const spec = buildNetworkSpec(config.network);
   log(
     `model     ${spec.name} (${config.network.block}, n=${config.network.n}, width ${config.network.width}), ${countTrainableParameters(buildNetworkSpec(config.network)).toLocaleString('en-US')} parameters`,
   );
-  log(
-    `data      ${dataset.name}: ${dataset.source}; train ${Math.min(dataset.train.count, config.limitTrain ?? Infinity)}, test ${Math.min(dataset.test.count, config.limitTest ?? Infinity)}`,
-  );
+  log(`data      ${dataset.name}: ${dataset.source}; train ${limited(dataset.train.count, config.limitTrain)}, test ${limited(dataset.test.count, config.limitTest)}`);
   log(`backend   ${config.backend}: ${active.device}`);
   log(
-    `recipe    ${config.epochs} epochs, batch ${config.batchSize}, lr ${config.learningRate} (${config.schedule.kind}${config.schedule.kind === 'multistep' ? ` at ${config.schedule.milestones.join(',')}` : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}, pad ${config.augmentation.pad}, flip ${config.augmentation.flip ? 'on' : 'off'}, seed ${config.seed}`,
+    `recipe    ${config.epochs} epoch${config.epochs === 1 ? '' : 's'}, batch ${config.batchSize}, lr ${config.learningRate} (${config.schedule.kind}${config.schedule.kind === 'multistep' ? (config.schedule.milestones.length > 0 ? ` at ${config.schedule.milestones.join(',')}` : ', no milestone within the run') : ''}), momentum ${config.momentum}, weight decay ${config.weightDecay}, pad ${config.augmentation.pad}, flip ${config.augmentation.flip ? 'on' : 'off'}, seed ${config.seed}`,
   );
   log(`run       ${out}${options.resume ? ' (resuming)' : ''}${(config.workers ?? 1) > 1 ? `; ${config.workers} data-parallel workers` : ''}`);
+  // More workers than cores is allowed (a run moves between machines) but only slows steps down.
+  if ((config.workers ?? 1) > availableParallelism())
+    log(`notice    ${config.workers} workers on ${availableParallelism()} cores: each step waits for workers that share cores; --workers ${availableParallelism()} is faster here`);
 
   const interactive = process.stderr.isTTY && !options.quiet;
   const bar = interactive
@@ -294,6 +307,10 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
         log(formatMetrics(p.metrics));
       }
     },
+  }).catch((error: unknown) => {
+    // A full disk keeps the last good checkpoint: say how to go on from it.
+    if (error instanceof CheckpointWriteError) throw new CheckpointWriteError(`${error.message}: free space, then continue with: procrustes train --out ${out} --resume`);
+    throw error;
   });
   bar?.stop();
   process.off('SIGINT', onSignal);
@@ -313,7 +330,7 @@ export async function runTraining(options: TrainCommandOptions, log: (line: stri
   if (last) {
     const seconds = result.history.reduce((s, m) => s + m.seconds, 0);
     log(
-      `done      test accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${last.epoch} epochs; ${(seconds / result.history.length).toFixed(1)} s per epoch; checkpoint in ${out}/checkpoint`,
+      `done      test accuracy ${(100 * last.testAccuracy).toFixed(2)}% after ${last.epoch} epoch${last.epoch === 1 ? '' : 's'}; ${(seconds / result.history.length).toFixed(1)} s per epoch; checkpoint in ${out}/checkpoint`,
     );
   }
   return result.history;
@@ -344,8 +361,8 @@ export function addTrainOptions(command: Command): Command {
     .option('--break-stale-lock', 'remove a lock that cannot be checked (another host’s, or unreadable); a dead process’s lock on this host is taken over without it')
     .option('--previous-checkpoint', 'with --resume: continue from the checkpoint before the newest (when the newest does not verify)')
     .option('--force', 'start over in an --out that already holds a run')
-    .option('--limit-train <n>', 'use only the first n training images', parsePositiveInteger)
-    .option('--limit-test <n>', 'use only the first n test images', parsePositiveInteger)
+    .option('--limit-train <n>', 'use at most the first n training images (a cap: a smaller set is used whole)', parsePositiveInteger)
+    .option('--limit-test <n>', 'use at most the first n test images (a cap: a smaller set is used whole)', parsePositiveInteger)
     .option('--quiet', 'no progress bar')
     .option('--regul-freq <p>', 'spectral regularizer: probability of projecting after an update (default 0.5 for procresnet, 0 = off)', parseNonNegativeNumber)
     .addOption(new Option('--spectral-mode <mode>', 'regularizer projection').choices(['procrustes', 'clip']).default('procrustes'))
