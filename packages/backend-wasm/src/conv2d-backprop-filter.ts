@@ -14,14 +14,62 @@ import { winogradFilterGradient, winogradGeometryOf, winogradTileSize } from './
  */
 export function conv2dBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; attrs: Conv2DBackpropFilterAttrs; backend: KernelBackend }): TensorInfo {
   const { inputs, attrs, backend } = args;
-  const { x, dy } = inputs;
+  const { x } = inputs;
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   const info = nhwcConvolutionInfo('Conv2DBackpropFilter', x.shape, filterShape, { strides, pad, dataFormat, dimRoundingMode });
+  // dy as the convolution describes it: a larger one is cropped (what tfjs's CPU kernel reads), a
+  // smaller one padded with zeros; every path below reads dy with the info's sizes.
+  const dy = describedOutputGradient(backend, inputs.dy, info);
+  try {
+    return filterGradientOf(backend, x, dy, info, dimRoundingMode);
+  } finally {
+    if (dy !== inputs.dy) release(backend, dy);
+  }
+}
+
+function describedOutputGradient(backend: KernelBackend, dy: TensorInfo, info: ReturnType<typeof nhwcConvolutionInfo>): TensorInfo {
+  const { batchSize, outHeight, outWidth, outChannels } = info;
+  if (dy.shape[1] === outHeight && dy.shape[2] === outWidth) return dy;
+  if (dy.shape[0] !== batchSize || dy.shape[3] !== outChannels)
+    throw new Error(`Conv2DBackpropFilter on WASM: dy [${dy.shape}] does not have the batch (${batchSize}) and channels (${outChannels}) of the convolution`);
+  const kept = [Math.min(dy.shape[1], outHeight), Math.min(dy.shape[2], outWidth)];
+  const cropped =
+    kept[0] < dy.shape[1] || kept[1] < dy.shape[2] ? callKernel(backend, 'Slice', { x: dy }, { begin: [0, 0, 0, 0], size: [batchSize, kept[0], kept[1], outChannels] }) : dy;
+  if (kept[0] === outHeight && kept[1] === outWidth) return cropped;
+  const padded = callKernel(
+    backend,
+    'PadV2',
+    { x: cropped },
+    {
+      paddings: [
+        [0, 0],
+        [0, outHeight - kept[0]],
+        [0, outWidth - kept[1]],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
+  if (cropped !== dy) release(backend, cropped);
+  return padded;
+}
+
+function filterGradientOf(
+  backend: KernelBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  info: ReturnType<typeof nhwcConvolutionInfo>,
+  dimRoundingMode: Conv2DBackpropFilterAttrs['dimRoundingMode'],
+): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
+  // The hand-written kernels read rows up to the info's bottom padding; rounding other than floor
+  // can make the convolution reach past it (an implied padding they do not know): the dilated
+  // convolution below pads whatever the taps reach.
+  const floored = dimRoundingMode === undefined || dimRoundingMode === 'floor';
   // 3×3 stride 1 on Winograd tiles of dy where the measured rule picks them (winograd.ts).
-  if (filterHeight === 3 && filterWidth === 3 && strideHeight === 1 && strideWidth === 1) {
+  if (floored && filterHeight === 3 && filterWidth === 3 && strideHeight === 1 && strideWidth === 1) {
     const native = nativeKernels(backend);
     const m = native ? winogradTileSize('filter-gradient', info) : undefined;
     if (native && m) {
@@ -30,7 +78,7 @@ export function conv2dBackpropFilter(args: { inputs: { x: TensorInfo; dy: Tensor
   }
   // The hand-written kernel (kernels/filter-gradient.c) reads x and dy in place: measured on one
   // thread, 2.3× faster than the dilated convolution at 128×28×28×16 and 2.5× at stride 2.
-  const native = inChannels % 4 === 0 && outChannels % 4 === 0 ? nativeKernels(backend) : undefined;
+  const native = floored && inChannels % 4 === 0 && outChannels % 4 === 0 ? nativeKernels(backend) : undefined;
   if (native) {
     const heap = backend as unknown as HeapBackend;
     const result = heap.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
@@ -54,7 +102,8 @@ export function conv2dBackpropFilter(args: { inputs: { x: TensorInfo; dy: Tensor
     );
     return result;
   }
-  if (filterHeight === 1 && filterWidth === 1 && top === 0 && left === 0) {
+  // One matrix product where the strided input positions are exactly dy's (no padding read).
+  if (filterHeight === 1 && filterWidth === 1 && top === 0 && left === 0 && Math.ceil(inHeight / strideHeight) === outHeight && Math.ceil(inWidth / strideWidth) === outWidth) {
     return pointwiseFilterGradient(backend, x, dy, info);
   }
   // The padded rows and columns the filter taps read: tap i reads rows i, i + s, …, i + s·(oh − 1).

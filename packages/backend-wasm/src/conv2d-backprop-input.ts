@@ -1,4 +1,4 @@
-import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, type Conv2DBackpropInputAttrs, type KernelConfig, type KernelFunc, type KernelSetupFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { callKernel, nhwcConvolutionInfo, release, type KernelBackend } from './kernel-calls.js';
 import { nativeKernels, type HeapBackend, type NativeKernels } from './native-kernels.js';
 import { winogradConvolution, winogradTileSize } from './winograd.js';
@@ -18,6 +18,15 @@ export function conv2dBackpropInput(args: { inputs: { dy: TensorInfo; filter: Te
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
   const { top, left } = info.padInfo;
+  // The cases these formulations do not describe go to tfjs's own kernel, which takes dy's sizes
+  // from dy: a dy of another size than the convolution implies (conv2dTranspose allows it),
+  // unequal strides, and rounding other than floor (whose implied padding differs).
+  const described = dy.shape[0] === batchSize && dy.shape[1] === outHeight && dy.shape[2] === outWidth && dy.shape[3] === outChannels;
+  if (!described || strideHeight !== strideWidth || (dimRoundingMode !== undefined && dimRoundingMode !== 'floor')) {
+    if (!nativeBackpropInput)
+      throw new Error("the WASM backend's own Conv2DBackpropInput kernel was not found: register the training kernels after importing @tensorflow/tfjs-backend-wasm");
+    return nativeBackpropInput.kernelFunc(args as never) as TensorInfo;
+  }
   if (strideHeight > 1 || strideWidth > 1) {
     return stridedInputGradient(backend as KernelBackend & ReadableBackend, dy, filter, info);
   }
@@ -38,12 +47,21 @@ export function conv2dBackpropInput(args: { inputs: { dy: TensorInfo; filter: Te
   const flipped = callKernel(backend, 'Reverse', { x: filter }, { dims: [0, 1] });
   const swapped = callKernel(backend, 'Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
   release(backend, flipped);
-  const result = stride1Correlation(backend, dy, swapped, [padTop, padBottom], [padLeft, padRight]);
+  const result = stride1Correlation(backend, dy, swapped, [padTop, padBottom], [padLeft, padRight]) ?? zeros(backend as KernelBackend & ReadableBackend, info.inShape);
   release(backend, swapped);
   if (result.shape[1] !== inHeight || result.shape[2] !== inWidth || result.shape[3] !== inChannels) {
     throw new Error(`Conv2DBackpropInput on WASM: computed [${result.shape}], expected [${inputShape}]`);
   }
   return result;
+}
+
+/** tfjs's own WASM Conv2DBackpropInput, captured when this kernel replaces it: for the cases this one does not describe. */
+let nativeBackpropInput: { kernelFunc: KernelFunc; setupFunc?: KernelSetupFunc } | undefined;
+
+/** Remembers tfjs's Conv2DBackpropInput before registration replaces it (register-training-kernels.ts). */
+export function captureNativeBackpropInput(): void {
+  const current = getKernel('Conv2DBackpropInput', 'wasm');
+  if (current && current.kernelFunc !== (conv2dBackpropInput as unknown as KernelFunc)) nativeBackpropInput = { kernelFunc: current.kernelFunc, setupFunc: current.setupFunc };
 }
 
 /** Reading a small tensor back and writing one, as tfjs's WASM backend allows. */
@@ -82,14 +100,21 @@ function phaseTaps(filterSize: number, stride: number, padBefore: number): { low
 /** Padding before and after a phase's rows (or columns) of dy: offset … offset + outputs − 1 + taps − 1, zeros outside dy's `available`. */
 const padding = (offset: number, taps: number, outputs: number, available: number): [number, number] => [-offset, outputs - 1 + offset + taps - 1 - (available - 1)];
 
+/** A tensor of zeros (the gradient of positions that only ever saw padding). */
+function zeros(backend: ReadableBackend, shape: number[]): TensorInfo {
+  return backend.makeOutput(shape, 'float32', undefined, new Float32Array(shape.reduce((a, b) => a * b, 1)));
+}
+
 /**
  * A stride-1 correlation of x (NHWC) with `filter`, padded by [top, bottom] and [left, right];
  * a negative side crops x first. Non-negative padding goes to the convolution (XNNPACK reads it
- * implicitly, no copy).
+ * implicitly, no copy). Undefined when the crop leaves nothing of x: every output then reads
+ * only padding, and is zero.
  */
-function stride1Correlation(backend: KernelBackend, x: TensorInfo, filter: TensorInfo, [top, bottom]: [number, number], [left, right]: [number, number]): TensorInfo {
+function stride1Correlation(backend: KernelBackend, x: TensorInfo, filter: TensorInfo, [top, bottom]: [number, number], [left, right]: [number, number]): TensorInfo | undefined {
   const [batch, height, width, channels] = x.shape;
   let source = x;
+  if (height - Math.max(0, -top) - Math.max(0, -bottom) <= 0 || width - Math.max(0, -left) - Math.max(0, -right) <= 0) return undefined;
   if (top < 0 || bottom < 0 || left < 0 || right < 0) {
     source = callKernel(
       backend,
@@ -149,16 +174,14 @@ function phaseWiseInputGradient(
   const dx = heap.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
   const dxOffset = heap.getMemoryOffset(dx.dataId);
   const phases = [];
-  let everyPositionReached = true;
   for (let rh = 0; rh < stride; rh++) {
     for (let rw = 0; rw < stride; rw++) {
       const [r, c] = [phaseOf(rows, rh, stride, inHeight), phaseOf(columns, rw, stride, inWidth)];
-      if (r.outputs === 0 || c.outputs === 0) continue;
-      if (r.taps.length === 0 || c.taps.length === 0) everyPositionReached = false;
-      else phases.push({ rh, rw, r, c });
+      if (r.outputs > 0 && c.outputs > 0 && r.taps.length > 0 && c.taps.length > 0) phases.push({ rh, rw, r, c });
     }
   }
-  if (!everyPositionReached) native.zeroFloats(dxOffset, batchSize * inHeight * inWidth * inChannels);
+  // Zeros first: positions no tap reaches, and phases that read only padding, are never scattered.
+  native.zeroFloats(dxOffset, batchSize * inHeight * inWidth * inChannels);
   for (const { rh, rw, r, c } of phases) {
     const values = new Float32Array(r.taps.length * c.taps.length * outChannels * inChannels);
     for (let jh = 0; jh < r.taps.length; jh++)
@@ -169,6 +192,7 @@ function phaseWiseInputGradient(
     const phaseFilter = backend.makeOutput([r.taps.length, c.taps.length, outChannels, inChannels], 'float32', undefined, values);
     const phased = stride1Correlation(backend, dy, phaseFilter, padding(r.offset, r.taps.length, r.outputs, outHeight), padding(c.offset, c.taps.length, c.outputs, outWidth));
     release(backend, phaseFilter);
+    if (!phased) continue;
     if (phased.shape[1] !== r.outputs || phased.shape[2] !== c.outputs) {
       release(backend, phased);
       release(backend, dx);
@@ -188,10 +212,8 @@ function phaseWiseInputGradient(
  */
 function stridedInputGradient(backend: KernelBackend & ReadableBackend, dy: TensorInfo, filter: TensorInfo, info: ReturnType<typeof nhwcConvolutionInfo>): TensorInfo {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-  const { filterHeight, filterWidth, strideHeight, strideWidth } = info;
-  if (strideHeight !== strideWidth)
-    throw new Error(`Conv2DBackpropInput on WASM: strides ${strideHeight}×${strideWidth} are not supported (equal strides only); use equal strides or the cpu backend`);
-  const stride = strideHeight;
+  const { filterHeight, filterWidth, strideHeight } = info;
+  const stride = strideHeight; // equal strides (conv2dBackpropInput sends others to tfjs's kernel)
   const rows = phaseTaps(filterHeight, stride, info.padInfo.top);
   const columns = phaseTaps(filterWidth, stride, info.padInfo.left);
   const native = nativeKernels(backend);
@@ -224,7 +246,9 @@ function stridedInputGradient(backend: KernelBackend & ReadableBackend, dy: Tens
   // dy's rows low … low + A − 1 + size − 1 feed the A = ⌈in/s⌉ phase rows; outside dy they are zeros.
   const phaseHeight = Math.ceil(inHeight / stride);
   const phaseWidth = Math.ceil(inWidth / stride);
-  const phased = stride1Correlation(backend, dy, phaseFilter, padding(rows.low, rows.size, phaseHeight, outHeight), padding(columns.low, columns.size, phaseWidth, outWidth));
+  const phased =
+    stride1Correlation(backend, dy, phaseFilter, padding(rows.low, rows.size, phaseHeight, outHeight), padding(columns.low, columns.size, phaseWidth, outWidth)) ??
+    zeros(backend, [batchSize, phaseHeight, phaseWidth, phases * inChannels]);
   release(backend, phaseFilter);
   // Interleave the phases: [N·A, B, s, s·cin] → [N·A, s, B, s·cin] is [N, s·A, s·B, cin]. (tfjs's
   // DepthToSpace on WASM is a scalar loop, 7× slower than this block transpose.)
@@ -244,4 +268,6 @@ export const conv2dBackpropInputConfig: KernelConfig = {
   kernelName: 'Conv2DBackpropInput',
   backendName: 'wasm',
   kernelFunc: conv2dBackpropInput as unknown as KernelFunc,
+  // tfjs's kernel binds its C function when the backend starts; it still does, through this.
+  setupFunc: (backend) => nativeBackpropInput?.setupFunc?.(backend),
 };

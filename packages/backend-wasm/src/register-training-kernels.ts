@@ -1,7 +1,7 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { captureXnnpackConv2d, conv2dConfig } from './conv2d.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
-import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { captureNativeBackpropInput, conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { captureCopyingIdentity, identityConfig } from './identity.js';
 
 /** Kernels this package adds to or replaces in the WASM backend. */
@@ -13,6 +13,7 @@ export const WASM_TRAINING_KERNELS: readonly KernelConfig[] = [conv2dConfig, con
  */
 export function registerWasmTrainingKernels(): void {
   captureXnnpackConv2d();
+  captureNativeBackpropInput();
   captureCopyingIdentity();
   for (const config of WASM_TRAINING_KERNELS) {
     const current = getKernel(config.kernelName, 'wasm');
