@@ -166,6 +166,45 @@ describe('procrustes study', () => {
     expect(reseed.stderr).toMatch(/i\.json was made for another definition of run 'i' .*seed \(was 1, now 7\)/);
   }, 120_000);
 
+  it('reports a seeded study over its seeds: intervals and paired differences as computed by hand from the summaries', () => {
+    const root = mkdtempSync(join(tmpdir(), 'study-seeds-'));
+    const file = join(root, 'seeded.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...definition,
+        name: 'seeded',
+        defaults: { ...definition.defaults, limitTrain: 32, epochs: 2, probeEvery: 1 },
+        runs: [
+          { name: 'r8', kind: 'train', model: 'resnet-8', seeds: [1, 2] },
+          { name: 'p10', kind: 'train', model: 'procresnet-10', seeds: [1, 2] },
+        ],
+      }),
+    );
+    const args = [file, '--out', join(root, 'runs'), '--results', join(root, 'results')];
+    const ran = procrustes('study', ...args);
+    expect(ran.code, ran.stderr).toBe(0);
+    // Seed by seed: both groups' first seed, then their second.
+    expect([...ran.stdout.matchAll(/=== (\S+) \(train/g)].map((m) => m[1])).toEqual(['r8-seed1', 'p10-seed1', 'r8-seed2', 'p10-seed2']);
+    const report = procrustes('study', file, '--results', join(root, 'results'), '--report');
+    expect(report.code, report.stderr).toBe(0);
+    const accuracy = (run: string) => 100 * JSON.parse(readFileSync(join(root, 'results', 'summaries', `${run}.json`), 'utf8')).metrics[1].testAccuracy;
+    // By hand: two seeds, t(0.975, 1) = 12.706205; sd = |a − b| / √2; half width = t · sd / √2.
+    const byHand = (a: number, b: number) => {
+      const mean = (a + b) / 2;
+      const sd = Math.abs(a - b) / Math.SQRT2;
+      const half = (12.706205 * sd) / Math.SQRT2;
+      return `${mean.toFixed(2)} ± ${sd.toFixed(2)} [${(mean - half).toFixed(2)}, ${(mean + half).toFixed(2)}]`;
+    };
+    const markdown = readFileSync(join(root, 'results', 'README.md'), 'utf8');
+    expect(markdown).toContain(`| r8 | resnet-8 | 1, 2 | ${byHand(accuracy('r8-seed1'), accuracy('r8-seed2'))} |`);
+    expect(markdown).toContain(`| p10 | procresnet-10 | 1, 2 | ${byHand(accuracy('p10-seed1'), accuracy('p10-seed2'))} |`);
+    const d1 = accuracy('r8-seed1') - accuracy('p10-seed1');
+    const d2 = accuracy('r8-seed2') - accuracy('p10-seed2');
+    expect(markdown).toContain(`| r8 − p10 | 1, 2 | ${byHand(d1, d2)} |`);
+    expect(readdirSync(join(root, 'results', 'figures'))).toContain('test-accuracy-over-seeds.svg');
+  }, 120_000);
+
   it('names a study that does not exist and bad definitions, with exit 2', () => {
     const root = mkdtempSync(join(tmpdir(), 'study-bad-'));
     const unknown = procrustes('study', 'no-such-study');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { renderSvg, type Figure } from '@procrustes/report';
 import { writeFigures } from '@procrustes/report/node';
 import type { StudyDefinition } from './definition.js';
+import { hasSeeds, seedAccuracyFigure, seedMarkdown } from './seed-report.js';
 import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
 
 /** A ratio that was measured: finite and positive (null in a summary where the gradient vanished, 0/0). */
@@ -29,14 +30,7 @@ function legendRows(names: string[], width: number): number {
 
 /** A chart whose plot starts below its legend however many rows that takes, and keeps 300 px of height. */
 function chartBelowLegend(option: Record<string, unknown> & { series: Array<{ name: string }> }, width = 900): string {
-  const top =
-    20 +
-    24 *
-      legendRows(
-        option.series.map((s) => s.name),
-        width,
-      ) +
-    20; // the legend, then the y axis's name
+  const top = 20 + 24 * legendRows([...new Set(option.series.map((s) => s.name))], width) + 20; // the legend, then the y axis's name
   return renderSvg({ ...option, legend: { top: 5 }, grid: { left: 70, right: 30, top, bottom: 50 } }, width, top + 300 + 50);
 }
 
@@ -357,6 +351,7 @@ export function studyMarkdown(study: StudyDefinition, summaries: RunSummary[], f
     }
     lines.push('');
   }
+  if (hasSeeds(summaries)) lines.push(...seedMarkdown(summaries));
   if (figures.length > 0) {
     lines.push('## Figures', '');
     for (const f of figures) lines.push(`### ${f.title}`, '', `![${f.title}](figures/${f.name}.png)`, '', f.caption, '');
@@ -380,6 +375,7 @@ export async function writeStudyReport(study: StudyDefinition, results: string):
     if (spectra) figures.push(spectra);
   }
   if (initial.length > 1) figures.push(studyDepthFigure(initial));
+  if (hasSeeds(trained)) figures.push(seedAccuracyFigure(trained, COLOURS, (option) => chartBelowLegend(option)));
   const paths = await writeFigures(figures, join(results, 'figures'));
   const markdown = join(results, 'README.md');
   await writeFileAtomically(markdown, studyMarkdown(study, summaries, figures));

@@ -1,0 +1,136 @@
+import type { Figure } from '@procrustes/report';
+import { pairedDifference, seedInterval, type SeedInterval } from './seed-statistics.js';
+import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
+
+/** Runs of one group (a run of the definition with its seeds), keyed by seed. */
+export function seedGroups<T extends RunSummary>(summaries: T[]): Map<string, Map<number, T>> {
+  const groups = new Map<string, Map<number, T>>();
+  for (const s of summaries) {
+    const group = s.group ?? s.run;
+    if (!groups.has(group)) groups.set(group, new Map());
+    groups.get(group)!.set(s.seed ?? 0, s);
+  }
+  return groups;
+}
+
+/** Whether any group of the study ran more than one seed (the study then reports spreads). */
+export const hasSeeds = (summaries: RunSummary[]) => [...seedGroups(summaries).values()].some((g) => g.size > 1);
+
+const last = <T>(xs: T[]): T | undefined => xs[xs.length - 1];
+const finalAccuracy = (s: TrainingSummary) => 100 * (last(s.metrics)?.testAccuracy ?? Number.NaN);
+const finalLoss = (s: TrainingSummary) => last(s.metrics)?.testLoss ?? Number.NaN;
+const lastResidual = (s: TrainingSummary) => last(s.residualLogRatio) ?? Number.NaN;
+const lastTransitions = (s: TrainingSummary) => last(s.transitionLogRatio) ?? Number.NaN;
+
+/** `mean ± sd [low, high]`, or the one value of a single seed. */
+export function formatInterval(i: SeedInterval, digits: number): string {
+  if (i.n === 0 || !Number.isFinite(i.mean)) return '—';
+  if (i.n === 1) return `${i.mean.toFixed(digits)} (one seed)`;
+  return `${i.mean.toFixed(digits)} ± ${i.sd.toFixed(digits)} [${i.low.toFixed(digits)}, ${i.high.toFixed(digits)}]`;
+}
+
+const intervalOver = <T>(runs: Map<number, T>, metric: (s: T) => number) => seedInterval([...runs.values()].map(metric).filter(Number.isFinite));
+
+/** The tables of a seeded study: each group's metrics over its seeds, and paired differences between groups. */
+export function seedMarkdown(summaries: RunSummary[]): string[] {
+  const lines: string[] = [];
+  const trained = seedGroups(summaries.filter((s): s is TrainingSummary => s.kind === 'train'));
+  if (trained.size > 0) {
+    lines.push(
+      '## Over seeds',
+      '',
+      'Each cell: mean ± standard deviation over the seeds [95 % confidence interval of the mean, Student t], at the end of training.',
+      '',
+      '| group | model | seeds | test accuracy (%) | test loss | mean \\|log r\\| residual (last probe) | mean \\|log r\\| transitions (last probe) |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const [group, runs] of trained) {
+      const any = [...runs.values()][0];
+      lines.push(
+        `| ${group} | ${any.model} | ${[...runs.keys()].sort((a, b) => a - b).join(', ')} | ${formatInterval(intervalOver(runs, finalAccuracy), 2)} | ${formatInterval(intervalOver(runs, finalLoss), 4)} | ${formatInterval(intervalOver(runs, lastResidual), 4)} | ${formatInterval(intervalOver(runs, lastTransitions), 4)} |`,
+      );
+    }
+    lines.push('');
+    const names = [...trained.keys()];
+    const pairs = names.flatMap((a, i) => names.slice(i + 1).map((b) => [a, b] as const));
+    if (pairs.length > 0) {
+      lines.push(
+        '## Paired differences (A − B, by seed)',
+        '',
+        'The same seed gives both arms the same data order and augmentation (and initialisation where their parameters match); the interval is of the mean difference over the seeds both ran.',
+        '',
+        '| A − B | seeds | test accuracy (points) | verdict | test loss | verdict |',
+        '| --- | --- | --- | --- | --- | --- |',
+      );
+      for (const [a, b] of pairs) {
+        const by = (group: string, metric: (s: TrainingSummary) => number) => new Map([...trained.get(group)!].map(([seed, s]) => [seed, metric(s)]));
+        const accuracy = pairedDifference(by(a, finalAccuracy), by(b, finalAccuracy), (x) => `${x.toFixed(2)} points`);
+        const loss = pairedDifference(by(a, finalLoss), by(b, finalLoss), (x) => x.toFixed(4));
+        if (accuracy.n === 0) continue;
+        lines.push(`| ${a} − ${b} | ${accuracy.seeds.join(', ')} | ${formatInterval(accuracy, 2)} | ${accuracy.verdict} | ${formatInterval(loss, 4)} | ${loss.verdict} |`);
+      }
+      lines.push('');
+    }
+  }
+  const initial = seedGroups(summaries.filter((s): s is InitializationSummary => s.kind === 'initialization'));
+  if ([...initial.values()].some((g) => g.size > 1)) {
+    lines.push(
+      '## At initialisation, over seeds',
+      '',
+      '| group | model | depth | seeds | mean \\|log r\\| residual | max \\|log r\\| residual | δ |',
+      '| --- | --- | ---: | --- | --- | --- | --- |',
+    );
+    for (const [group, runs] of initial) {
+      const any = [...runs.values()][0];
+      lines.push(
+        `| ${group} | ${any.model} | ${any.depth} | ${[...runs.keys()].sort((a, b) => a - b).join(', ')} | ${formatInterval(
+          intervalOver(runs, (s) => s.residual.mean),
+          4,
+        )} | ${formatInterval(
+          intervalOver(runs, (s) => s.residual.max),
+          4,
+        )} | ${formatInterval(
+          intervalOver(runs, (s) => s.delta),
+          3,
+        )} |`,
+      );
+    }
+    lines.push('');
+  }
+  return lines;
+}
+
+/** Test accuracy per epoch, mean over each group's seeds with its 95 % band. */
+export function seedAccuracyFigure(
+  summaries: TrainingSummary[],
+  colours: readonly string[],
+  chart: (option: Record<string, unknown> & { series: Array<{ name: string }> }) => string,
+): Figure {
+  const epochsShown = Math.max(...summaries.map((s) => s.metrics.length));
+  const series = [...seedGroups(summaries)].flatMap(([group, runs], k) => {
+    const colour = colours[k % colours.length];
+    const epochs = Math.max(...[...runs.values()].map((s) => s.metrics.length));
+    const intervals = Array.from({ length: epochs }, (_, e) => seedInterval([...runs.values()].flatMap((s) => (s.metrics[e] ? [100 * s.metrics[e].testAccuracy] : []))));
+    const name = `${group} (${runs.size} seed${runs.size === 1 ? '' : 's'})`;
+    // The band, drawn within 0–100 % where an accuracy can lie (two seeds give wide intervals), as
+    // an invisible lower line with the band's height stacked on it (stacking needs a category axis).
+    const low = intervals.map((i) => (Number.isFinite(i.halfWidth) ? Math.max(0, i.low) : i.mean));
+    const high = intervals.map((i) => (Number.isFinite(i.halfWidth) ? Math.min(100, i.high) : i.mean));
+    const stacked = { stack: group, symbol: 'none', lineStyle: { opacity: 0 }, itemStyle: { color: colour }, silent: true };
+    return [
+      { type: 'line' as const, name, data: low, ...stacked },
+      { type: 'line' as const, name, data: high.map((y, e) => y - low[e]), ...stacked, areaStyle: { color: colour, opacity: 0.18 } },
+      { type: 'line' as const, name, data: intervals.map((i) => i.mean), symbol: 'circle', symbolSize: 5, lineStyle: { color: colour }, itemStyle: { color: colour } },
+    ];
+  });
+  return {
+    name: 'test-accuracy-over-seeds',
+    title: 'Test accuracy over seeds',
+    caption: 'Test accuracy after each epoch: the mean over each group’s seeds (line) and the 95 % confidence interval of the mean (band, Student t, drawn within 0–100 %).',
+    svg: chart({
+      xAxis: { type: 'category', name: 'epoch', nameLocation: 'middle', nameGap: 30, boundaryGap: false, data: Array.from({ length: epochsShown }, (_, e) => String(e + 1)) },
+      yAxis: { type: 'value', name: 'test accuracy (%)', scale: true },
+      series,
+    }),
+  };
+}
