@@ -5,7 +5,6 @@ import { randomValues } from '@procrustes/backend-conformance';
 import { setNativeKernelsEnabled, setWinogradMode, wasmBackendPlugin, type WinogradMode } from './index.js';
 
 type Shape4 = [number, number, number, number];
-type Padding = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 
 const seeded = (shape: Shape4, seed: number) =>
   tf.tensor4d(
