@@ -2,9 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import { makeDirectory } from '@procrustes/core/node';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { WinogradMode } from '@procrustes/backend-wasm';
 import { activateBackend, buildNetworkSpec, createRandomState, disposeParameters, fillNormal, initializeParameters, parseModelName, randomInteger, tf } from '@procrustes/core';
 import { saveWeights } from '@procrustes/core/node';
 import { probeBatch } from '@procrustes/probes';
+import { measuredWith, parseWinogradMode } from '../measurement.js';
 import { parseInputShape, parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
 import { formatTable } from '../table.js';
 
@@ -18,6 +20,7 @@ interface RatiosOptions {
   backend: string;
   export?: string;
   json?: boolean;
+  winograd: WinogradMode;
 }
 
 export function addRatiosCommand(program: Command): void {
@@ -33,6 +36,12 @@ export function addRatiosCommand(program: Command): void {
     .option('--backend <name>', 'backend plugin', 'wasm')
     .option('--export <dir>', 'write the weights (TensorFlow.js format), inputs.json and labels.json, for an independent implementation')
     .option('--json', 'print JSON')
+    .option(
+      '--winograd <mode>',
+      'WASM kernels while measuring: off (direct kernels, the default: closest to a float64 reference), auto (as in training), 2 or 4',
+      parseWinogradMode,
+      'off' as WinogradMode,
+    )
     .action(async (options: RatiosOptions) => {
       await activateBackend(options.backend);
       const spec = buildNetworkSpec({ ...parseModelName(options.model), width: options.width, inputShape: options.input, classes: options.classes });
@@ -48,7 +57,7 @@ export function addRatiosCommand(program: Command): void {
       }
       const inputs = tf.tensor4d(values, [options.batch, h, w, c]);
       const labelTensor = tf.tensor1d(labels, 'int32');
-      const ratios = await probeBatch(spec, parameters, inputs, labelTensor);
+      const ratios = await measuredWith(options.winograd, () => probeBatch(spec, parameters, inputs, labelTensor));
       if (options.export) {
         makeDirectory(options.export);
         await saveWeights(options.export, parameters, { network: spec.config });

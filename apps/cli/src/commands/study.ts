@@ -10,6 +10,7 @@ import { listStudies, loadStudy, type StudyDefinition, type StudyRun } from '../
 import { writeStudyReport } from '../study/study-report.js';
 import { definedRunConfig, definitionDifferences, initializationDefinition, resolvedTrainOptions } from '../study/run-definition.js';
 import { summarizeInitialization, summarizeTraining, type RunSummary } from '../study/summaries.js';
+import { measuredWith } from '../measurement.js';
 import { addTrainOptions, runTraining, type TrainCommandOptions } from './train.js';
 
 export interface StudyCommandOptions {
@@ -116,7 +117,8 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
         const datasetName = run.dataset ?? study.defaults.dataset ?? defaults.dataset;
         await activateBackend(study.defaults.backend ?? defaults.backend);
         if (!datasets.has(datasetName)) datasets.set(datasetName, await loadDataset(datasetName, { dataDirectory: study.defaults.dataDir, log }));
-        summary = await summarizeInitialization(study, run, initializationDefinition(study, run, defaults), datasets.get(datasetName)!);
+        // A measurement: with the direct kernels (Winograd stays for training).
+        summary = await measuredWith('off', () => summarizeInitialization(study, run, initializationDefinition(study, run, defaults), datasets.get(datasetName)!));
         log(
           `mean |log r|: residual ${summary.residual.mean.toFixed(4)}, transitions ${summary.transitions.mean.toFixed(4)}; δ ${summary.delta.toFixed(3)} (${summary.seconds.toFixed(1)} s)`,
         );
