@@ -123,6 +123,16 @@ function filterGradientOf(
   let window = x;
   const cropHeight = Math.min(inHeight, neededHeight - top);
   const cropWidth = Math.min(inWidth, neededWidth - left);
+  // Taps that read only padding (an input narrower than the padding before it): a zero gradient.
+  if (cropHeight <= 0 || cropWidth <= 0) {
+    const shape = [filterHeight, filterWidth, inChannels, outChannels];
+    return (backend as unknown as HeapBackend & { makeOutput(shape: number[], dtype: 'float32', offset?: number, values?: Float32Array): TensorInfo }).makeOutput(
+      shape,
+      'float32',
+      undefined,
+      new Float32Array(shape.reduce((a, b) => a * b, 1)),
+    );
+  }
   if (cropHeight < inHeight || cropWidth < inWidth) {
     window = callKernel(backend, 'Slice', { x }, { begin: [0, 0, 0, 0], size: [batchSize, cropHeight, cropWidth, inChannels] });
   }

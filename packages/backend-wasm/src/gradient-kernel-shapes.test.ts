@@ -95,6 +95,31 @@ const cases: Array<{ name: string; run: () => tf.Tensor }> = [
         ]),
       )(seeded([1, 1, 8, 8], 24)),
   },
+  // Found by the sweep (kernel-sweep.test.ts): XNNPACK's TensorFlow-SAME mode gave zeros.
+  {
+    name: "forward conv2d with a 1×5 filter, stride 2, 'same' (the sweep's counterexample)",
+    run: () => tf.conv2d(seeded([4, 14, 31, 64], 25), seeded([1, 5, 64, 5], 26), 2, 'same'),
+  },
+  {
+    name: "forward conv2d with a 3×1 filter, stride 3, 'same', and its gradients",
+    run: () => tf.grads((x: tf.Tensor, w: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 3, 'same'))([seeded([1, 7, 9, 8], 27), seeded([3, 1, 8, 5], 28)])[1],
+  },
+  {
+    name: "forward conv2d whose 'valid' output has no positions (a 5×1 filter on 4 rows)",
+    run: () => tf.conv2d(seeded([1, 4, 8, 8], 29), seeded([5, 1, 8, 5], 30), 1, 'valid'),
+  },
+  {
+    name: 'filter gradient whose width taps read only padding (the sweep: 27×1 input, left padding 2, a 3×2 filter, stride 3)',
+    run: () =>
+      tf.grad((w: tf.Tensor4D) =>
+        tf.conv2d(seeded([4, 27, 1, 15], 31), w, 3, [
+          [0, 0],
+          [1, 0],
+          [2, 1],
+          [0, 0],
+        ]),
+      )(seeded([3, 2, 15, 56], 32)),
+  },
 ];
 
 async function valuesOf(run: () => tf.Tensor): Promise<{ shape: number[]; values: number[] }> {
@@ -104,7 +129,7 @@ async function valuesOf(run: () => tf.Tensor): Promise<{ shape: number[]; values
   return out;
 }
 
-describe('gradient kernels on shapes the convolution info does not describe (against the CPU backend)', () => {
+describe('convolution kernels on the shapes a differential check and the sweep found wrong (against the CPU backend)', () => {
   beforeAll(() => {
     registerBackendPlugin(cpuBackendPlugin);
     registerBackendPlugin(wasmBackendPlugin);
