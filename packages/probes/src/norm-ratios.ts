@@ -15,6 +15,11 @@ export interface UnitRatios {
   kind: UnitKind;
   /** Gradient norm ratio ‖∂E/∂x_l‖ / ‖∂E/∂x_{l+1}‖ per sample, summarised; ratioMean is the batch mean. */
   ratioMean: number;
+  /**
+   * The ratio of the batch's gradients as one tensor, ‖∂E/∂X_l‖_F / ‖∂E/∂X_{l+1}‖_F (the
+   * per-sample norms summed in squares): a per-batch statistic beside the per-sample mean.
+   */
+  batchRatio: number;
   gradient: RatioSummary;
   /** Forward norm ratio ‖x_{l+1}‖ / ‖x_l‖, summarised. */
   forward: RatioSummary;
@@ -62,7 +67,9 @@ export async function normRatios(spec: NetworkSpec, tap: GradientTap): Promise<N
     const gradient = Array.from(gIn, (g, i) => g / gOut[i]);
     const forward = Array.from(xOut, (x, i) => x / xIn[i]);
     const summary = summarize(gradient);
-    units.push({ index: unit.index, kind: unit.kind, ratioMean: summary.mean, gradient: summary, forward: summarize(forward) });
+    const frobenius = (norms: Float32Array) => Math.sqrt(norms.reduce((sum, n) => sum + n * n, 0));
+    const batchRatio = frobenius(gIn) / frobenius(gOut);
+    units.push({ index: unit.index, kind: unit.kind, ratioMean: summary.mean, batchRatio, gradient: summary, forward: summarize(forward) });
   }
   return { units, delta: Math.max(...units.map((u) => u.gradient.delta)) };
 }

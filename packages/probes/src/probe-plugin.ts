@@ -46,6 +46,7 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
           kind: u.kind,
           downsamples: context.network.units[u.index].stride > 1,
           ratioMean: u.ratioMean,
+          batchRatio: u.batchRatio,
           median: u.gradient.median,
           p5: u.gradient.p5,
           p95: u.gradient.p95,

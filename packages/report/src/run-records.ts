@@ -8,7 +8,18 @@ export interface ProbeRecord {
   epoch: number;
   loss: number;
   delta: number;
-  units: Array<{ index: number; kind: string; downsamples?: boolean; ratioMean: number; median: number; p5: number; p95: number; delta: number; forwardMean: number }>;
+  units: Array<{
+    index: number;
+    kind: string;
+    downsamples?: boolean;
+    ratioMean: number;
+    batchRatio?: number;
+    median: number;
+    p5: number;
+    p95: number;
+    delta: number;
+    forwardMean: number;
+  }>;
 }
 
 export interface SpectrumRecord {

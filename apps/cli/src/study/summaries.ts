@@ -54,6 +54,10 @@ export interface InitializationSummary extends SummaryBase {
   dataset: string;
   /** Batch-mean gradient norm ratio per unit (null where the gradient underflowed to 0). */
   ratios: number[];
+  /** The batch's Frobenius ratio ‖∂E/∂X_l‖_F / ‖∂E/∂X_{l+1}‖_F per unit. */
+  batchRatios?: number[];
+  /** The median of the per-sample ratios per unit. */
+  medianRatios?: number[];
   /** δ over the units where r is defined. */
   delta: number;
   residual: LogRatioStatistics;
@@ -66,8 +70,8 @@ export interface TrainingSummary extends SummaryBase {
   kind: 'train';
   config: Record<string, unknown>;
   metrics: EpochRecord[];
-  /** One entry per probe: the step, the epoch, and r per unit (batch mean). */
-  probes: Array<{ step: number; epoch: number; loss: number; delta: number; ratios: number[] }>;
+  /** One entry per probe: the step, the epoch, and r per unit (batch mean of per-sample r; batchRatios: the batch's Frobenius ratio, where recorded). */
+  probes: Array<{ step: number; epoch: number; loss: number; delta: number; ratios: number[]; batchRatios?: number[] }>;
   /** Mean |log r| over residual (shape-keeping) units and over transitions, per probe. */
   residualLogRatio: number[];
   transitionLogRatio: number[];
@@ -121,7 +125,14 @@ export function summarizeTraining(study: { name: string; version: number }, run:
   const config = records.config as { network: Parameters<typeof buildNetworkSpec>[0]; seed: number };
   const spec = buildNetworkSpec(config.network);
   const units = unitInfo(spec);
-  const probes = records.probes.map((p) => ({ step: p.step, epoch: p.epoch, loss: round(p.loss), delta: round(p.delta), ratios: p.units.map((u) => round(u.ratioMean)) }));
+  const probes = records.probes.map((p) => ({
+    step: p.step,
+    epoch: p.epoch,
+    loss: round(p.loss),
+    delta: round(p.delta),
+    ratios: p.units.map((u) => round(u.ratioMean)),
+    ...(p.units.every((u) => u.batchRatio !== undefined) ? { batchRatios: p.units.map((u) => round(u.batchRatio as number)) } : {}),
+  }));
   return {
     ...base(study, run, config.seed, spec),
     kind: 'train',
@@ -175,6 +186,8 @@ export async function summarizeInitialization(
     batch,
     dataset: dataset.name,
     ratios: values,
+    batchRatios: ratios.units.map((u) => round(u.batchRatio)),
+    medianRatios: ratios.units.map((u) => round(u.gradient.median)),
     delta: round(Math.max(...ratios.units.map((u) => u.gradient.delta).filter(Number.isFinite))),
     residual: logRatioStatistics(values, units, false),
     transitions: logRatioStatistics(values, units, true),
