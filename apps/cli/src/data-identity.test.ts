@@ -2,25 +2,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { idxFile } from './idx-test-files.js';
 import { procrustes } from './run-built-cli.js';
-
-/** An IDX file of unsigned bytes. */
-function idx(dimensions: number[], data: Uint8Array): Uint8Array {
-  const header = Buffer.alloc(4 + 4 * dimensions.length);
-  header[2] = 0x08;
-  header[3] = dimensions.length;
-  for (const [i, d] of dimensions.entries()) header.writeUInt32BE(d, 4 + 4 * i);
-  return Buffer.concat([header, data]);
-}
 
 function writeDataset(directory: string, labelShift: number): void {
   mkdirSync(directory, { recursive: true });
   const pixels = (count: number) => Uint8Array.from({ length: count * 784 }, (_, i) => (i * 31) % 256);
   const labels = (count: number) => Uint8Array.from({ length: count }, (_, i) => (i + labelShift) % 10);
-  writeFileSync(join(directory, 'train-images-idx3-ubyte'), idx([64, 28, 28], pixels(64)));
-  writeFileSync(join(directory, 'train-labels-idx1-ubyte'), idx([64], labels(64)));
-  writeFileSync(join(directory, 't10k-images-idx3-ubyte'), idx([16, 28, 28], pixels(16)));
-  writeFileSync(join(directory, 't10k-labels-idx1-ubyte'), idx([16], labels(16)));
+  writeFileSync(join(directory, 'train-images-idx3-ubyte'), idxFile([64, 28, 28], pixels(64)));
+  writeFileSync(join(directory, 'train-labels-idx1-ubyte'), idxFile([64], labels(64)));
+  writeFileSync(join(directory, 't10k-images-idx3-ubyte'), idxFile([16, 28, 28], pixels(16)));
+  writeFileSync(join(directory, 't10k-labels-idx1-ubyte'), idxFile([16], labels(16)));
 }
 
 describe("a run's data is fingerprinted", () => {

@@ -4,18 +4,11 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { idxFile } from './idx-test-files.js';
 import { procrustes } from './run-built-cli.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
 const tiny = ['--model', 'resnet-8', '--width', '4', '--dataset', 'fashion-mnist-subset', '--batch', '16', '--limit-train', '64', '--seed', '5', '--quiet'];
-
-function idx(dimensions: number[], data: Uint8Array): Uint8Array {
-  const header = Buffer.alloc(4 + 4 * dimensions.length);
-  header[2] = 0x08;
-  header[3] = dimensions.length;
-  for (const [i, d] of dimensions.entries()) header.writeUInt32BE(d, 4 + 4 * i);
-  return Buffer.concat([header, data]);
-}
 
 describe('what train and report say about unusual input', () => {
   const root = mkdtempSync(join(tmpdir(), 'messages-'));
@@ -39,10 +32,10 @@ describe('what train and report say about unusual input', () => {
     expect(refused.stderr).toMatch(/--out .*notes is not empty \(it holds notes\.txt\) and holds no run: choose a new or empty directory, or pass --force/);
     const data = join(root, 'empty-data');
     mkdirSync(data);
-    writeFileSync(join(data, 'train-images-idx3-ubyte'), idx([0, 28, 28], new Uint8Array(0)));
-    writeFileSync(join(data, 'train-labels-idx1-ubyte'), idx([0], new Uint8Array(0)));
-    writeFileSync(join(data, 't10k-images-idx3-ubyte'), idx([1, 28, 28], new Uint8Array(784)));
-    writeFileSync(join(data, 't10k-labels-idx1-ubyte'), idx([1], new Uint8Array(1)));
+    writeFileSync(join(data, 'train-images-idx3-ubyte'), idxFile([0, 28, 28], new Uint8Array(0)));
+    writeFileSync(join(data, 'train-labels-idx1-ubyte'), idxFile([0], new Uint8Array(0)));
+    writeFileSync(join(data, 't10k-images-idx3-ubyte'), idxFile([1, 28, 28], new Uint8Array(784)));
+    writeFileSync(join(data, 't10k-labels-idx1-ubyte'), idxFile([1], new Uint8Array(1)));
     const empty = procrustes('train', '--model', 'resnet-8', '--dataset', 'mnist', '--data-dir', data, '--quiet', '--out', join(root, 'empty-run'));
     expect(empty.code).toBe(2);
     expect(empty.stderr).toMatch(/the training set of mnist \(.*empty-data\) has no images: check its files/);

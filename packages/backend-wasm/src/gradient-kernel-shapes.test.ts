@@ -39,27 +39,27 @@ const cases: Array<{ name: string; run: () => tf.Tensor }> = [
   },
   {
     name: 'input gradient with unequal strides 2×1',
-    run: () => tf.grad((x: tf.Tensor4D) => tf.conv2d(x, seeded([3, 3, 1, 1], 7), [2, 1], 'same'))(seeded([1, 4, 4, 1], 8)),
+    run: () => tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, seeded([3, 3, 1, 1], 7), [2, 1], 'same'))(seeded([1, 4, 4, 1], 8)),
   },
   {
     name: 'input gradient with unequal strides 1×3, 4 channels',
-    run: () => tf.grad((x: tf.Tensor4D) => tf.conv2d(x, seeded([3, 2, 4, 4], 9), [1, 3], 'valid'))(seeded([2, 7, 8, 4], 10)),
+    run: () => tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, seeded([3, 2, 4, 4], 9), [1, 3], 'valid'))(seeded([2, 7, 8, 4], 10)),
   },
   {
     name: "filter gradient with dimRoundingMode 'ceil' (4 channels)",
-    run: () => tf.grad((w: tf.Tensor4D) => tf.conv2d(seeded([1, 6, 6, 4], 11), w, 2, 0, 'NHWC', 1, 'ceil'))(seeded([3, 3, 4, 4], 12)),
+    run: () => tf.grad((w: tf.Tensor) => tf.conv2d(seeded([1, 6, 6, 4], 11), w as tf.Tensor4D, 2, 0, 'NHWC', 1, 'ceil'))(seeded([3, 3, 4, 4], 12)),
   },
   {
     name: "filter gradient with dimRoundingMode 'ceil' (1 channel)",
-    run: () => tf.grad((w: tf.Tensor4D) => tf.conv2d(seeded([1, 6, 6, 1], 13), w, 2, 0, 'NHWC', 1, 'ceil'))(seeded([3, 3, 1, 1], 14)),
+    run: () => tf.grad((w: tf.Tensor) => tf.conv2d(seeded([1, 6, 6, 1], 13), w as tf.Tensor4D, 2, 0, 'NHWC', 1, 'ceil'))(seeded([3, 3, 1, 1], 14)),
   },
   {
     name: "filter gradient with dimRoundingMode 'round', 16 channels, 7×7",
-    run: () => tf.grad((w: tf.Tensor4D) => tf.conv2d(seeded([2, 7, 7, 16], 15), w, 2, 1, 'NHWC', 1, 'round'))(seeded([3, 3, 16, 16], 16)),
+    run: () => tf.grad((w: tf.Tensor) => tf.conv2d(seeded([2, 7, 7, 16], 15), w as tf.Tensor4D, 2, 1, 'NHWC', 1, 'round'))(seeded([3, 3, 16, 16], 16)),
   },
   {
     name: "input gradient with dimRoundingMode 'ceil'",
-    run: () => tf.grad((x: tf.Tensor4D) => tf.conv2d(x, seeded([3, 3, 4, 4], 17), 2, 0, 'NHWC', 1, 'ceil'))(seeded([1, 6, 6, 4], 18)),
+    run: () => tf.grad((x: tf.Tensor) => tf.conv2d(x as tf.Tensor4D, seeded([3, 3, 4, 4], 17), 2, 0, 'NHWC', 1, 'ceil'))(seeded([1, 6, 6, 4], 18)),
   },
   {
     name: 'conv2dTranspose whose outputs see only padding',
@@ -74,8 +74,8 @@ const cases: Array<{ name: string; run: () => tf.Tensor }> = [
   {
     name: '1×1 filter gradient with bottom padding',
     run: () =>
-      tf.grad((w: tf.Tensor4D) =>
-        tf.conv2d(seeded([1, 1, 1, 1], 21), w, 1, [
+      tf.grad((w: tf.Tensor) =>
+        tf.conv2d(seeded([1, 1, 1, 1], 21), w as tf.Tensor4D, 1, [
           [0, 0],
           [0, 1],
           [0, 0],
@@ -86,8 +86,8 @@ const cases: Array<{ name: string; run: () => tf.Tensor }> = [
   {
     name: '1×1 filter gradient with bottom and right padding, 8 channels, stride 2',
     run: () =>
-      tf.grad((w: tf.Tensor4D) =>
-        tf.conv2d(seeded([2, 5, 5, 8], 23), w, 2, [
+      tf.grad((w: tf.Tensor) =>
+        tf.conv2d(seeded([2, 5, 5, 8], 23), w as tf.Tensor4D, 2, [
           [0, 0],
           [0, 2],
           [0, 1],
@@ -111,8 +111,8 @@ const cases: Array<{ name: string; run: () => tf.Tensor }> = [
   {
     name: 'filter gradient whose width taps read only padding (the sweep: 27×1 input, left padding 2, a 3×2 filter, stride 3)',
     run: () =>
-      tf.grad((w: tf.Tensor4D) =>
-        tf.conv2d(seeded([4, 27, 1, 15], 31), w, 3, [
+      tf.grad((w: tf.Tensor) =>
+        tf.conv2d(seeded([4, 27, 1, 15], 31), w as tf.Tensor4D, 3, [
           [0, 0],
           [1, 0],
           [2, 1],

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { activateBackend, batchNorm, registerBackendPlugin, tf } from '@procrustes/core';
+import { activateBackend, registerBackendPlugin, tf } from '@procrustes/core';
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { randomValues, relativeError } from '@procrustes/backend-conformance';
+import { batchNormPasses } from './batch-norm-passes.js';
 import { wasmBackendPlugin } from './index.js';
 
 /**
@@ -66,27 +67,6 @@ async function convolutionPasses(g: Geometry): Promise<Record<string, Float32Arr
   return out;
 }
 
-async function batchNormPasses(shape: [number, number, number, number], relu: boolean): Promise<Record<string, Float32Array>> {
-  const size = shape.reduce((a, b) => a * b);
-  const x = tf.tensor4d(randomValues(size, 4), shape);
-  const weights = tf.tensor4d(randomValues(size, 5), shape);
-  const gamma = tf.tensor1d(randomValues(shape[3], 6));
-  const beta = tf.tensor1d(randomValues(shape[3], 7));
-  const parameters = { gamma, beta, movingMean: tf.zeros([shape[3]]) as tf.Tensor1D, movingVariance: tf.ones([shape[3]]) as tf.Tensor1D };
-  const result = batchNorm(x, parameters, { training: true, relu });
-  const grads = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-    tf.sum(tf.mul(batchNorm(a as tf.Tensor4D, { ...parameters, gamma: g as tf.Tensor1D, beta: b as tf.Tensor1D }, { training: true, relu }).y, weights)),
-  )([x, gamma, beta]);
-  const out = {
-    y: (await result.y.data()) as Float32Array,
-    dx: (await grads[0].data()) as Float32Array,
-    dgamma: (await grads[1].data()) as Float32Array,
-    dbeta: (await grads[2].data()) as Float32Array,
-  };
-  tf.dispose([x, weights, gamma, beta, parameters.movingMean, parameters.movingVariance, result.y, result.movingMean!, result.movingVariance!, ...grads]);
-  return out;
-}
-
 /** The largest relative error of any output, WASM against CPU, and whether WASM left tensors behind. */
 async function againstCpu(compute: () => Promise<Record<string, Float32Array>>): Promise<{ worst: string; error: number; leaked: number }> {
   await activateBackend('cpu');
@@ -128,7 +108,10 @@ describe(`a property-based sweep of the WASM kernels against the CPU backend (${
         // (with 2 positions its size is proportional to ε) and neither float32 implementation, the
         // kernels' or core's composition on the CPU, is accurate to 1e-4 of it.
         fc.pre(shape[0] * shape[1] * shape[2] >= 16);
-        const { worst, error, leaked } = await againstCpu(() => batchNormPasses(shape, relu));
+        // Centred data: with channel means in the hundreds, y lands within float32 noise of 0
+        // often enough that the ReLU mask differs between two correct implementations (the
+        // offset case is batch-norm-training.test.ts's, on chosen shapes).
+        const { worst, error, leaked } = await againstCpu(() => batchNormPasses(shape, relu, 0));
         expect(error, `${worst} off by ${error}`).toBeLessThan(1e-4);
         expect(leaked).toBe(0);
       }),
