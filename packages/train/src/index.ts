@@ -19,4 +19,4 @@ export {
 } from './training-step.js';
 export type { DataParallelGradients, ParallelGradients } from './parallel/data-parallel.js';
 export { runEpoch, epochMetrics, type EpochLoopOptions, type EpochLoopResult, type EpochSums, type DivergenceGuard } from './epoch-loop.js';
-export { canonicalJson } from './canonical-json.js';
+export { configDifferences, describeDifferences, type ConfigDifference } from './config-differences.js';

@@ -31,7 +31,7 @@ import {
 } from './checkpoint.js';
 import { epochMetrics, runEpoch, type DivergenceGuard } from './epoch-loop.js';
 import { evaluate } from './evaluate.js';
-import { canonicalJson } from './canonical-json.js';
+import { configDifferences, describeDifferences } from './config-differences.js';
 import { checkDataFingerprint, imageSetSha256 } from './data-fingerprint.js';
 import { failpoint, killpoint } from './failpoints.js';
 import { peakResidentMegabytes, resetPeakResidentMemory } from './peak-memory.js';
@@ -112,16 +112,8 @@ export interface TrainResult {
   skippedSteps: number[];
 }
 
-/** The text config.json holds for a config: what its SHA-256 in a checkpoint's manifest is of. */
+/** The text config.json holds for a config (a checkpoint's manifest seals it without its epochs). */
 export const configText = (config: RunConfig): string => JSON.stringify(config, null, 2);
-
-/** Fields where `given` differs from the run's config, ignoring `epochs` (extension is allowed). */
-function contradictions(given: RunConfig, run: RunConfig): string[] {
-  const keys = new Set([...Object.keys(given), ...Object.keys(run)]);
-  keys.delete('epochs');
-  keys.delete('dataFingerprint'); // recorded when the run started; checked against the data itself
-  return [...keys].filter((k) => canonicalJson(given[k as keyof RunConfig]) !== canonicalJson(run[k as keyof RunConfig])).sort();
-}
 
 /** Reads the run's config.json, with an error that says what to do when it is missing or not JSON. */
 export async function readRunConfig(runDirectory: string): Promise<RunConfig> {
@@ -180,9 +172,12 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     if (options.resume) {
       const directory = runDirectory!;
       const run = await readRunConfig(directory);
-      const differing = contradictions(config, run);
+      // Only epochs may grow; the data fingerprint is checked against the data itself.
+      const differing = configDifferences(run, config, ['epochs', 'dataFingerprint']);
       if (differing.length > 0)
-        throw usageError(`cannot resume ${directory} with a different configuration: ${differing.join(', ')} differ from its config.json (only epochs may grow)`);
+        throw usageError(
+          `cannot resume ${directory} with a different configuration: ${[...new Set(differing.map((d) => d.field.split('.')[0]))].join(', ')} differ from its config.json (${describeDifferences(differing)}; only epochs may grow)`,
+        );
       checkDataFingerprint(run, { train, test }, `resume ${directory}`);
       config = { ...config, dataFingerprint: run.dataFingerprint };
       if (!hasCheckpoint(directory)) {

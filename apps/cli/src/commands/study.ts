@@ -5,10 +5,11 @@ import { Command } from 'commander';
 import { activateBackend, usageError } from '@procrustes/core';
 import type { ImageDataset } from '@procrustes/data';
 import { loadDataset } from '@procrustes/data/node';
+import { configDifferences, describeDifferences } from '@procrustes/train';
 import { hasCheckpoint, readRunConfig } from '@procrustes/train/node';
 import { listStudies, loadStudy, type StudyDefinition, type StudyRun } from '../study/definition.js';
 import { writeStudyReport } from '../study/study-report.js';
-import { definedRunConfig, definitionDifferences, initializationDefinition, resolvedTrainOptions } from '../study/run-definition.js';
+import { definedRunConfig, initializationDefinition, resolvedTrainOptions } from '../study/run-definition.js';
 import { summarizeInitialization, summarizeTraining, type RunSummary } from '../study/summaries.js';
 import { measuredWith } from '../measurement.js';
 import { addTrainOptions, runTraining, type TrainCommandOptions } from './train.js';
@@ -56,14 +57,14 @@ function finishedSummary(study: StudyDefinition, results: string, run: StudyRun,
   const differences =
     run.kind === 'train'
       ? summary.kind === 'train'
-        ? definitionDifferences(summary.config, definedRunConfig(study, run, defaults), ADDED_AT_START)
-        : ['kind (was initialization, now train)']
+        ? configDifferences(summary.config, definedRunConfig(study, run, defaults), ADDED_AT_START)
+        : [{ field: 'kind', was: 'initialization', now: 'train' }]
       : summary.kind === 'initialization'
-        ? definitionDifferences(summary.definition ?? {}, initializationDefinition(study, run, defaults))
-        : ['kind (was train, now initialization)'];
+        ? configDifferences(summary.definition ?? {}, initializationDefinition(study, run, defaults))
+        : [{ field: 'kind', was: 'train', now: 'initialization' }];
   if (differences.length > 0) {
     throw usageError(
-      `${path} was made for another definition of run '${run.name}' than study ${study.name} now gives: ${differences.join('; ')}. ` +
+      `${path} was made for another definition of run '${run.name}' than study ${study.name} now gives: ${describeDifferences(differences)}. ` +
         `Its results are not reused: remove the summary to run '${run.name}' again as now defined, or restore the definition (and bump the study's version when a run changes meaning)`,
     );
   }
@@ -129,10 +130,10 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
         const resume = existsSync(join(directory, 'config.json')) && hasCheckpoint(directory);
         if (resume) {
           // A run begun under an earlier definition is not continued under the new one.
-          const differences = definitionDifferences(await readRunConfig(directory), definedRunConfig(study, run, defaults), [...ADDED_AT_START, 'epochs']);
+          const differences = configDifferences(await readRunConfig(directory), definedRunConfig(study, run, defaults), [...ADDED_AT_START, 'epochs']);
           if (differences.length > 0)
             throw usageError(
-              `${directory} holds a run begun under another definition of '${run.name}' than study ${study.name} now gives: ${differences.join('; ')}. ` +
+              `${directory} holds a run begun under another definition of '${run.name}' than study ${study.name} now gives: ${describeDifferences(differences)}. ` +
                 'Remove that run directory to train the run as now defined, or restore the definition',
             );
         }
