@@ -19,51 +19,36 @@ export function conv2d(args: { inputs: { x: TensorInfo; filter: TensorInfo }; at
   const { inputs, attrs, backend } = args;
   const { x, filter } = inputs;
   if (!xnnpackConv2d) throw new Error("the WASM backend's own Conv2D kernel was not found: register the training kernels after importing @tensorflow/tfjs-backend-wasm");
+  if (attrs.dataFormat === 'NCHW') return xnnpackConv2d.kernelFunc(args as never) as TensorInfo;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  // An output with no positions (a filter larger than a 'valid' input): XNNPACK traps on it.
+  if (info.outHeight * info.outWidth * info.batchSize * info.outChannels === 0) return (backend as HeapBackend).makeOutput([...info.outShape], 'float32');
   const native = nativeKernels(backend);
-  const dilations = attrs.dilations ?? 1;
-  const plain = attrs.dataFormat !== 'NCHW' && (dilations === 1 || (Array.isArray(dilations) && dilations[0] === 1 && dilations[1] === 1));
-  if (native && plain && filter.shape[0] === 3 && filter.shape[1] === 3) {
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
+  if (native && info.dilationHeight === 1 && info.dilationWidth === 1 && info.filterHeight === 3 && info.filterWidth === 3) {
     const m = info.strideHeight === 1 && info.strideWidth === 1 ? winogradTileSize('forward', info) : undefined;
-    if (m) {
-      return winogradConvolution(backend as HeapBackend, native, m, x, filter, winogradGeometryOf(info), false);
-    }
+    if (m) return winogradConvolution(backend as HeapBackend, native, m, x, filter, winogradGeometryOf(info), false);
   }
-  if (attrs.dataFormat !== 'NCHW') {
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      filter.shape as [number, number, number, number],
-      attrs.strides,
-      attrs.dilations ?? 1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      'channelsLast',
-    );
-    // An output with no positions (a filter larger than a 'valid' input): XNNPACK traps on it.
-    if (info.outHeight * info.outWidth * info.batchSize * info.outChannels === 0) return (backend as HeapBackend).makeOutput([...info.outShape], 'float32');
-    if (attrs.pad === 'same') {
-      // XNNPACK's TensorFlow-SAME mode returns zeros where a filter side is 1 and its stride is
-      // larger (1×3 stride 2: measured, every output 0, the operator's setup failure only
-      // logged): the same padding given explicitly is computed right.
-      const { top, bottom, left, right } = info.padInfo;
-      const explicit = [
-        [0, 0],
-        [top, bottom],
-        [left, right],
-        [0, 0],
-      ] as Conv2DAttrs['pad'];
-      return xnnpackConv2d.kernelFunc({ ...args, attrs: { ...attrs, pad: explicit } } as never) as TensorInfo;
-    }
+  if (attrs.pad === 'same') {
+    // XNNPACK's TensorFlow-SAME mode returns zeros where a filter side is 1 and its stride is
+    // larger (1×3 stride 2: measured, every output 0, the operator's setup failure only
+    // logged): the same padding given explicitly is computed right.
+    const { top, bottom, left, right } = info.padInfo;
+    const explicit = [
+      [0, 0],
+      [top, bottom],
+      [left, right],
+      [0, 0],
+    ] as Conv2DAttrs['pad'];
+    return xnnpackConv2d.kernelFunc({ ...args, attrs: { ...attrs, pad: explicit } } as never) as TensorInfo;
   }
   return xnnpackConv2d.kernelFunc(args as never) as TensorInfo;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { usageError } from '../errors.js';
+import { isUsageError, usageError } from '../errors.js';
 
 /**
  * Creates a directory and its missing parents, one level at a time. Node 20's
@@ -13,7 +13,7 @@ export function makeDirectory(path: string): void {
     throw usageError(`${path} is a file, not a directory: choose another path`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      if ((error as Error).name === 'ProcrustesUsageError') throw error;
+      if (isUsageError(error)) throw error;
       throw usageError(`cannot use the directory ${path}: ${(error as Error).message}`);
     }
   }

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { makeDirectory } from '../files/make-directory.js';
 import { writeFileAtomically } from '../files/write-file-atomically.js';
 import { readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
 import { usageError } from '../errors.js';
 import { createParameters, type NetworkParameters } from '../network/parameters.js';
@@ -43,7 +43,7 @@ export async function loadWeights(directory: string, options: { shards?: readonl
   return decodeWeights(
     json,
     (path) => {
-      if (typeof path !== 'string' || path === '' || resolve(directory, path) !== join(resolve(directory), basename(path)) || basename(path) !== path)
+      if (typeof path !== 'string' || basename(path) !== path || path === '' || path === '.' || path === '..')
         throw usageError(`${jsonPath} names the weight shard ${JSON.stringify(path)} outside its directory: shards must be files beside model.json`);
       if (options.shards && !options.shards.includes(path))
         throw usageError(`${jsonPath} names the weight shard '${path}', which its checkpoint's manifest does not checksum (only ${options.shards.join(', ')})`);
