@@ -1,7 +1,7 @@
 import { readFileSync, unlinkSync } from 'node:fs';
 import { link, open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { usageError } from '@procrustes/core';
 
 export const LOCK_FILE = 'lock';
@@ -100,13 +100,11 @@ async function createLock(path: string, owner: LockOwner): Promise<boolean> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     const reason = (error as NodeJS.ErrnoException).code === 'ENOSPC' ? 'the disk is full' : (error as Error).message;
-    throw usageError(`cannot lock the run ${dirnameOf(path)} (${reason}); nothing was written: free space or fix the permissions, and run again`);
+    throw usageError(`cannot lock the run ${dirname(path)} (${reason}); nothing was written: free space or fix the permissions, and run again`);
   } finally {
     await unlink(temporary).catch(() => {});
   }
 }
-
-const dirnameOf = (path: string) => path.slice(0, -(LOCK_FILE.length + 1));
 
 /**
  * Replaces a lock that `expected` (its text) still holds, one process at a time: a second
