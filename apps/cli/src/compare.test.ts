@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildNetworkSpec, parseModelName } from '@procrustes/core';
-import { compareMarkdown, modelAtDepth, summarizeRun } from './commands/compare.js';
+import { compareMarkdown, modelAtDepth, summarizeRun } from './compare-runs.js';
 import { procrustes } from './run-built-cli.js';
 
 const probe = (epoch: number, ratios: number[], kinds: string[]) => ({

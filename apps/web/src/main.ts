@@ -1,5 +1,5 @@
 import * as echarts from 'echarts';
-import { heatmapColumns } from './heatmap-columns.js';
+import { mergedColumnsPanel, ratioHeatmapOption, unitLabel } from '@procrustes/report';
 import type { FromWorker, Settings, ToWorker, UnitInfo } from './protocol.js';
 
 const worker = new Worker(new URL('./training-worker.ts', import.meta.url), { type: 'module' });
@@ -48,8 +48,6 @@ function clearRecords(): void {
   unitsWithData = new Set();
 }
 
-const label = (u: UnitInfo) => `${u.index}${u.kind === 'transition' ? ' T' : u.downsamples ? ' ↓' : ''}`;
-
 function drawEmpty(): void {
   heatmap.setOption({ title: { text: 'press Start', left: 'center', top: 'middle', textStyle: { color: '#999' } } }, true);
   ratioChart.clear();
@@ -57,29 +55,16 @@ function drawEmpty(): void {
 }
 
 function draw(): void {
-  const columns = heatmapColumns(steps, logRatios, HEATMAP_COLUMNS);
-  const cells = columns.flatMap((column, x) => column.meanLogRatios.map((value, unit) => [x, unit, value] as [number, number, number]));
-  const bound = Math.max(0.1, ...cells.map((c) => (Number.isFinite(c[2]) ? Math.abs(c[2]) : 0)));
-  const columnLabel = (c: { firstStep: number; lastStep: number }) => (c.firstStep === c.lastStep ? String(c.firstStep) : `${c.firstStep}–${c.lastStep}`);
-  heatmap.setOption(
-    {
-      animation: false,
-      title: { text: 'log₂ gradient norm ratio per unit and step', left: 'center', textStyle: { fontSize: 13 } },
-      grid: { left: 50, right: 70, top: 35, bottom: 35 },
-      xAxis: { type: 'category', data: columns.map(columnLabel), name: 'step' },
-      yAxis: { type: 'category', data: units.map(label), inverse: true },
-      visualMap: { min: -bound, max: bound, orient: 'vertical', right: 5, top: 'center', calculable: false, inRange: { color: ['#2166ac', '#f7f7f7', '#b2182b'] } },
-      series: [{ type: 'heatmap', data: cells.filter((c) => Number.isFinite(c[2])) }],
-    },
-    true,
-  );
+  // The reports' own heatmap and colour scale, over merged columns.
+  const { option } = ratioHeatmapOption([mergedColumnsPanel(steps, logRatios, HEATMAP_COLUMNS, units.map(unitLabel), 'log₂ gradient norm ratio per unit and step')]);
+  heatmap.setOption({ animation: false, ...option }, true);
   const last = (logRatios.at(-1) ?? []).map((value) => 2 ** value);
   ratioChart.setOption(
     {
       animation: false,
       title: { text: 'ratio per unit (latest step)', left: 'center', textStyle: { fontSize: 13 } },
       grid: { left: 45, right: 15, top: 35, bottom: 30 },
-      xAxis: { type: 'category', data: units.map(label) },
+      xAxis: { type: 'category', data: units.map(unitLabel) },
       yAxis: { type: 'value', scale: true },
       series: [
         { type: 'line', data: last, name: 'ratio' },

@@ -6,6 +6,8 @@ import {
   encodeWeights,
   initializeParameters,
   registerBackendPlugin,
+  registerTrainingPlugin,
+  createTrainingPlugin,
   activateBackend,
   type NetworkParameters,
   type NetworkSpec,
@@ -14,9 +16,21 @@ import {
 import { createWasmBackendPlugin } from '@procrustes/backend-wasm';
 import { webglBackendPlugin } from '@procrustes/backend-webgl';
 import { channelStatistics, imageSetFromIdx, type ChannelStatistics, type ImageSet } from '@procrustes/data';
-import { createProbePlugin } from '@procrustes/probes';
-import { createSpectralRegularizer } from '@procrustes/spectral';
-import { createSgdState, disposeSgdState, epochMetrics, evaluate, runEpoch, type SgdState, type TrainingSession } from '@procrustes/train';
+import { probePluginFactory, PROBES_STREAM, type ProbeRecord } from '@procrustes/probes';
+import { spectralMonitorFactory, spectralRegularizerFactory } from '@procrustes/spectral';
+import {
+  createRunConfig,
+  createSgdState,
+  disposeSgdState,
+  epochMetrics,
+  evaluate,
+  runEpoch,
+  runFiles,
+  type EpochMetrics,
+  type RunConfig,
+  type SgdState,
+  type TrainingSession,
+} from '@procrustes/train';
 import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
@@ -28,11 +42,14 @@ import type { FromWorker, Settings, ToWorker } from './protocol.js';
 
 const post = (message: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(message, transfer);
 
-const BATCH = 32;
-const LEARNING_RATE = 0.05;
-const UPDATE = { momentum: 0.9, weightDecay: 1e-4 };
+// The page's run: a RunConfig like the CLI's (its export is a run directory the CLI's report reads).
+const TEST_IMAGES = 200;
+registerTrainingPlugin(probePluginFactory);
+registerTrainingPlugin(spectralRegularizerFactory);
+registerTrainingPlugin(spectralMonitorFactory); // in the regularizer's recipe; records at epoch ends, which the page's loop does not run
 let session:
   | {
+      config: RunConfig;
       spec: NetworkSpec;
       parameters: NetworkParameters;
       optimizer: SgdState;
@@ -43,8 +60,8 @@ let session:
       statistics: ChannelStatistics;
       step: number;
       epoch: number;
-      probes: string[];
-      metrics: string[];
+      probes: ProbeRecord[];
+      metrics: EpochMetrics[];
     }
   | undefined;
 let running = false;
@@ -95,22 +112,32 @@ async function start(settings: Settings): Promise<void> {
   const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([trainImagesUrl, trainLabelsUrl, testImagesUrl, testLabelsUrl].map(fetchBytes));
   const train = imageSetFromIdx(trainImages, trainLabels, { images: 'train images', labels: 'train labels' }, 10);
   const test = imageSetFromIdx(testImages, testLabels, { images: 'test images', labels: 'test labels' }, 10);
-  const spec = buildNetworkSpec({ family: settings.family, block: 'basic', n: settings.n, width: settings.width, inputShape: [28, 28, 1], classes: 10 });
+  const model = buildNetworkSpec({ family: settings.family, block: 'basic', n: settings.n, width: settings.width, inputShape: [28, 28, 1], classes: 10 }).name;
+  const regularized = settings.family === 'procresnet' || settings.mode === 'clip';
+  const config = createRunConfig({
+    model,
+    width: settings.width,
+    dataset: 'fashion-mnist-subset',
+    limitTest: TEST_IMAGES,
+    epochs: 1,
+    batchSize: 32,
+    learningRate: 0.05,
+    schedule: 'constant',
+    backend: device.split(':')[0],
+    probeEvery: 1,
+    regularizer: regularized
+      ? { probability: settings.probability, mode: settings.mode, max: 1, targets: settings.family === 'procresnet' && settings.mode === 'procrustes' ? 'spectral-targets' : 'all' }
+      : { probability: 0 },
+  });
+  const spec = buildNetworkSpec(config.network);
   session = {
+    config,
     spec,
-    parameters: initializeParameters(spec, 0),
+    parameters: initializeParameters(spec, config.seed),
     optimizer: createSgdState(spec),
-    plugins: [
-      createProbePlugin({ every: 1 }),
-      createSpectralRegularizer({
-        probability: settings.family === 'procresnet' || settings.mode === 'clip' ? settings.probability : 0,
-        mode: settings.mode,
-        max: 1,
-        targets: settings.family === 'procresnet' && settings.mode === 'procrustes' ? 'spectral-targets' : 'all',
-      }),
-    ],
+    plugins: config.plugins.map((p) => createTrainingPlugin(p.name, p.options)),
     train,
-    test: { ...test, images: test.images.subarray(0, 200 * 784), labels: test.labels.subarray(0, 200), count: 200 },
+    test: { ...test, images: test.images.subarray(0, TEST_IMAGES * 784), labels: test.labels.subarray(0, TEST_IMAGES), count: TEST_IMAGES },
     statistics: channelStatistics(train),
     step: 0,
     epoch: 0,
@@ -122,34 +149,30 @@ async function start(settings: Settings): Promise<void> {
   void loop(++generation);
 }
 
-interface ProbeRecord {
-  units: Array<{ ratioMean: number }>;
-}
-
 async function loop(run: number): Promise<void> {
   try {
     while (session && run === generation) {
       const s = session;
-      const trainingSession: TrainingSession = { spec: s.spec, parameters: s.parameters, optimizer: s.optimizer, update: UPDATE, plugins: s.plugins };
+      const trainingSession: TrainingSession = { spec: s.spec, parameters: s.parameters, optimizer: s.optimizer, update: s.config, plugins: s.plugins };
       const started = performance.now();
       const stopped = new AbortController();
       const result = await runEpoch(trainingSession, {
         set: s.train,
-        batchSize: BATCH,
+        batchSize: s.config.batchSize,
         statistics: s.statistics,
-        seed: 0,
-        augmentation: { pad: 2, flip: false },
+        seed: s.config.seed,
+        augmentation: s.config.augmentation,
         epoch: s.epoch,
         startStep: s.step,
-        learningRate: () => LEARNING_RATE,
+        learningRate: () => s.config.learningRate,
         signal: stopped.signal,
         beforeStep: async () => {
           while (!running && run === generation) await new Promise((r) => setTimeout(r, 50));
           if (run !== generation) stopped.abort();
         },
         afterStep: (step, _sums, position) => {
-          for (const r of step.records) if (r.stream === 'probes') s.probes.push(JSON.stringify(r.record));
-          const probe = step.records.find((r) => r.stream === 'probes')?.record as ProbeRecord | undefined;
+          const probe = step.records.find((r) => r.stream === PROBES_STREAM)?.record as ProbeRecord | undefined;
+          if (probe) s.probes.push(probe);
           post({ kind: 'step', step: position.step, epoch: s.epoch, loss: step.loss, ratios: probe?.units.map((u) => u.ratioMean) ?? [] });
         },
       });
@@ -157,9 +180,8 @@ async function loop(run: number): Promise<void> {
       s.step = result.step;
       const seconds = (performance.now() - started) / 1000;
       const evaluation = await evaluate(s.spec, s.parameters, s.test, s.statistics, 100);
-      // The CLI's metrics.jsonl line, over the page's 200 test images.
-      const metrics = epochMetrics(s.epoch, result, evaluation, seconds);
-      s.metrics.push(JSON.stringify(metrics));
+      // The CLI's metrics.jsonl line, over the page's test images.
+      s.metrics.push(epochMetrics(s.epoch, result, evaluation, seconds));
       post({ kind: 'epoch', epoch: s.epoch + 1, testAccuracy: evaluation.accuracy });
       s.epoch++;
     }
@@ -180,25 +202,10 @@ function reset(): void {
 
 async function exportRun(): Promise<void> {
   if (!session) return;
-  const { modelJson, shard } = await encodeWeights(session.parameters, { network: session.spec.config });
-  post({
-    kind: 'exported',
-    files: [
-      {
-        name: 'config.json',
-        type: 'application/json',
-        data: JSON.stringify(
-          { model: session.spec.name, network: session.spec.config, dataset: 'fashion-mnist-subset', batchSize: BATCH, learningRate: LEARNING_RATE, ...UPDATE, source: 'apps/web' },
-          null,
-          2,
-        ),
-      },
-      { name: 'model.json', type: 'application/json', data: JSON.stringify(modelJson, null, 1) },
-      { name: 'weights.bin', type: 'application/octet-stream', data: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) as ArrayBuffer },
-      { name: 'probes.jsonl', type: 'application/x-ndjson', data: `${session.probes.join('\n')}\n` },
-      { name: 'metrics.jsonl', type: 'application/x-ndjson', data: session.metrics.join('\n') + (session.metrics.length ? '\n' : '') },
-    ],
-  });
+  const { config, spec, parameters, probes, metrics, epoch } = session;
+  const weights = await encodeWeights(parameters, { network: spec.config });
+  // The epochs the run has completed: the page trains until stopped.
+  post({ kind: 'exported', files: runFiles({ config: { ...config, epochs: Math.max(1, epoch) }, metrics, streams: { [PROBES_STREAM]: probes }, weights }) });
 }
 
 self.onmessage = async (event: MessageEvent<ToWorker>) => {

@@ -60,6 +60,7 @@ export {
   registerTrainingPlugin,
   listTrainingPlugins,
   createTrainingPlugin,
+  trainingPluginDefaults,
   type TrainingPlugin,
   type TrainingPluginFactory,
   type TrainingContext,

@@ -71,3 +71,12 @@ export const DATASETS: Record<string, DatasetDescriptor> = {
 export const EMBEDDED_DATASET = 'fashion-mnist-subset';
 
 export const DATASET_NAMES = [...Object.keys(DATASETS), EMBEDDED_DATASET];
+
+/** The image shape (height, width, channels) and classes of each dataset a run can name. */
+export const DATASET_SHAPES: Record<string, { inputShape: [number, number, number]; classes: number }> = {
+  'fashion-mnist': { inputShape: [28, 28, 1], classes: DATASETS['fashion-mnist'].classes },
+  [EMBEDDED_DATASET]: { inputShape: [28, 28, 1], classes: DATASETS['fashion-mnist'].classes },
+  mnist: { inputShape: [28, 28, 1], classes: DATASETS.mnist.classes },
+  'cifar-10': { inputShape: [32, 32, 3], classes: DATASETS['cifar-10'].classes },
+  'cifar-100': { inputShape: [32, 32, 3], classes: DATASETS['cifar-100'].classes },
+};

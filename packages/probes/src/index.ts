@@ -4,3 +4,5 @@ export { probeBatch } from './probe-batch.js';
 export { createProbePlugin, probePluginFactory, type ProbePlugin, type ProbePluginOptions } from './probe-plugin.js';
 export { unitJacobianSpectrum, type JacobianSpectrum, type JacobianSpectrumOptions } from './unit-jacobian-spectrum.js';
 export { isTransitionUnit } from './transition-units.js';
+export { PROBES_STREAM, type ProbeRecord, type UnitProbeRecord } from './probe-record.js';
+export { logRatioStatistic, isDefinedRatio, type LogRatioStatistic } from './log-ratio.js';

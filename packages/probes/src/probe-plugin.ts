@@ -1,6 +1,7 @@
 import { usageError, type TrainingPlugin, type TrainingPluginFactory, type UnitTap } from '@procrustes/core';
 import { createGradientTap, mergeGradientTaps, type GradientTap } from './gradient-tap.js';
 import { normRatios } from './norm-ratios.js';
+import { PROBES_STREAM, type ProbeRecord } from './probe-record.js';
 
 export interface ProbePluginOptions {
   /** Record every k-th step (default 10). */
@@ -23,7 +24,7 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
   let current: GradientTap[] = [];
   return {
     name: 'probes',
-    records: ['probes'],
+    records: [PROBES_STREAM],
     tapFor(step: number) {
       if (step % every !== 0) return undefined;
       const tap = createGradientTap();
@@ -36,7 +37,7 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
       current = [];
       const ratios = await normRatios(context.network, tap);
       tap.dispose();
-      const record = {
+      const record: ProbeRecord = {
         step: context.step,
         epoch: context.epoch,
         loss: (await context.loss.data())[0],
@@ -54,7 +55,7 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
           forwardMean: u.forward.mean,
         })),
       };
-      return [{ stream: 'probes', record }];
+      return [{ stream: PROBES_STREAM, record: { ...record } }];
     },
     dispose() {
       for (const tap of current) tap.dispose();

@@ -1,5 +1,6 @@
 import * as echarts from 'echarts';
-import type { RunRecords } from './run-records.js';
+import { ratioHeatmapOption, type RatioHeatmapPanel } from './ratio-heatmap.js';
+import type { ProbeRecord, RunRecords } from './run-records.js';
 
 export interface Figure {
   /** File stem, e.g. `gradient-ratio-heatmap`. */
@@ -34,46 +35,30 @@ export function numberClassesInOrder(svg: string): string {
   });
 }
 
-const unitLabel = (u: { index: number; kind: string; downsamples?: boolean }) =>
+/** A unit's row label: its index, T for a Procrustes transition, P for a plain unit, ↓ where it halves the resolution. */
+export const unitLabel = (u: { index: number; kind: string; downsamples?: boolean }) =>
   `${u.index}${u.kind === 'transition' ? ' T' : u.kind === 'plain' ? ' P' : ''}${u.downsamples && u.kind !== 'transition' ? ' ↓' : ''}`;
+
+/** The run report's heatmap panel: every probe record a column, every unit a row. */
+export function probeRecordsPanel(probes: ProbeRecord[], title?: string): RatioHeatmapPanel {
+  return {
+    title,
+    columns: probes.map((p) => String(p.step)),
+    rows: (probes[0]?.units ?? []).map(unitLabel),
+    ratios: probes.map((p) => p.units.map((u) => u.ratioMean)),
+  };
+}
 
 /** The paper's figure: log₂ of the gradient norm ratio per unit (rows) over training steps (columns). */
 export function heatmapFigure(records: RunRecords): Figure | undefined {
   if (records.probes.length === 0) return undefined;
-  const units = records.probes[0].units;
-  const data: Array<[number, number, number]> = [];
-  records.probes.forEach((p, x) => {
-    p.units.forEach((u, y) => {
-      data.push([x, y, Math.log2(u.ratioMean)]);
-    });
-  });
-  const bound = Math.max(0.05, ...data.map((d) => Math.abs(d[2])));
-  const svg = renderSvg(
-    {
-      grid: { left: 70, right: 90, top: 30, bottom: 50 },
-      xAxis: { type: 'category', name: 'step', nameLocation: 'middle', nameGap: 30, data: records.probes.map((p) => String(p.step)) },
-      yAxis: { type: 'category', name: 'unit', data: units.map(unitLabel), inverse: true },
-      visualMap: {
-        min: -bound,
-        max: bound,
-        calculable: false,
-        orient: 'vertical',
-        right: 10,
-        top: 'center',
-        text: ['log₂ r > 0', 'log₂ r < 0'],
-        inRange: { color: ['#2166ac', '#f7f7f7', '#b2182b'] },
-      },
-      series: [{ type: 'heatmap', data }],
-    },
-    900,
-    Math.max(260, 80 + 18 * units.length),
-  );
+  const { option, width, height } = ratioHeatmapOption([probeRecordsPanel(records.probes)]);
   return {
     name: 'gradient-ratio-heatmap',
     title: 'Gradient norm ratio per unit during training',
     caption:
-      'log₂ of the batch mean of ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per unit (rows; T = Procrustes transition, ↓ = unit that halves the resolution, P = plain unit) and step (columns). White is norm-preserving (r = 1).',
-    svg,
+      'log₂ of the batch mean of ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per unit (rows; T = Procrustes transition, ↓ = unit that halves the resolution, P = plain unit) and step (columns). White is norm-preserving (r = 1); beyond r = 10 or 1/10 the colour saturates; blank cells are undefined ratios (a vanished gradient).',
+    svg: renderSvg(option, width, height),
   };
 }
 

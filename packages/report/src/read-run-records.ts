@@ -1,18 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { usageError } from '@procrustes/core';
-import { parseRunRecords, type RunRecords } from './run-records.js';
+import { PROBES_STREAM, type ProbeRecord } from '@procrustes/probes';
+import { SPECTRA_STREAM, type SpectrumRecord } from '@procrustes/spectral';
+import { readRecordStream, readRun } from '@procrustes/train/node';
+import type { RunRecords } from './run-records.js';
 
-const readIfPresent = (path: string): string | undefined => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
-
-/** Reads what a run directory holds: config.json, metrics.jsonl, probes.jsonl, spectra.jsonl. */
+/** Reads what a run directory holds: its config, metrics, probes and spectra (absent streams empty). */
 export function readRunRecords(directory: string): RunRecords {
-  const config = readIfPresent(join(directory, 'config.json'));
-  if (config === undefined) throw usageError(`${directory} is not a run directory (no config.json)`);
-  return parseRunRecords(directory, {
-    config,
-    metrics: readIfPresent(join(directory, 'metrics.jsonl')),
-    probes: readIfPresent(join(directory, 'probes.jsonl')),
-    spectra: readIfPresent(join(directory, 'spectra.jsonl')),
-  });
+  return { ...readRun(directory), probes: readRecordStream<ProbeRecord>(directory, PROBES_STREAM), spectra: readRecordStream<SpectrumRecord>(directory, SPECTRA_STREAM) };
 }

@@ -14,4 +14,4 @@ export {
   type SpectralRegularizerOptions,
   type SpectralTarget,
 } from './spectral-regularizer.js';
-export { createSpectralMonitor, spectralMonitorFactory, monitoredConvolutions, type SpectralMonitorOptions, type SpectrumRecord } from './spectral-monitor.js';
+export { createSpectralMonitor, spectralMonitorFactory, monitoredConvolutions, SPECTRA_STREAM, type SpectralMonitorOptions, type SpectrumRecord } from './spectral-monitor.js';

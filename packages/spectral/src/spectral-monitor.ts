@@ -12,6 +12,9 @@ export interface SpectralMonitorOptions {
   targets?: 'auto' | 'spectral-targets' | 'shortcuts';
 }
 
+/** The stream the spectral monitor writes: `<run>/spectra.jsonl`. */
+export const SPECTRA_STREAM = 'spectra';
+
 /** One line of spectra.jsonl: the singular values of each watched convolution at its DFT size. */
 export interface SpectrumRecord {
   epoch: number;
@@ -53,11 +56,11 @@ export function createSpectralMonitor(options: SpectralMonitorOptions = {}): Tra
         target: t.target.mode === 'procrustes' ? t.target.scale : t.target.max,
       });
     }
-    return [{ stream: 'spectra', record: { ...entry } }];
+    return [{ stream: SPECTRA_STREAM, record: { ...entry } }];
   };
   return {
     name: 'spectral-monitor',
-    records: ['spectra'],
+    records: [SPECTRA_STREAM],
     afterUpdate: (context) => (every > 0 && context.step % every === 0 ? record(context) : undefined),
     onEpochEnd: (context) => record(context),
   };

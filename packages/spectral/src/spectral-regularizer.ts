@@ -93,5 +93,7 @@ export function createSpectralRegularizer(options: SpectralRegularizerOptions = 
 export const spectralRegularizerFactory: TrainingPluginFactory<SpectralRegularizerOptions> = {
   name: 'spectral-regularizer',
   description: 'projects chosen convolutions onto a spectrum after updates (Procrustes: all singular values equal; clip: capped)',
+  // What a run records when these are not chosen: the paper's projection, solved exactly, on the network's targets.
+  defaults: { mode: 'procrustes', method: 'exact', targets: 'spectral-targets' },
   create: createSpectralRegularizer,
 };

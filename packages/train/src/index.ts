@@ -2,8 +2,12 @@
 // checkpoints and worker threads are in '@procrustes/train/node'.
 export { createSgdState, sgdUpdate, disposeSgdState, type SgdOptions, type SgdState } from './sgd.js';
 export { learningRateAt, parseSchedule, type LearningRateSchedule } from './schedule.js';
-export { DEFAULT_DIVERGENCE_FACTOR, type RunConfig, type EpochMetrics } from './run-config.js';
-export { createRunConfig, type RunConfigOptions } from './create-run-config.js';
+export { DEFAULT_DIVERGENCE_FACTOR, configText, type RunConfig, type EpochMetrics } from './run-config.js';
+export { createRunConfig, RUN_DEFAULTS, type RunConfigOptions, type RegularizerChoice } from './create-run-config.js';
+export { runConfigOptionsOf } from './run-config-options.js';
+export { resumeContradictions, ADDED_AT_START } from './resume-contradictions.js';
+export { parseRecordStream, recordLines } from './record-stream.js';
+export { runFiles, type RunFile } from './run-export.js';
 export { METRICS_STREAM, recordsFile, type RecordSeals } from './record-files.js';
 export { evaluate, type Evaluation } from './evaluate.js';
 export {

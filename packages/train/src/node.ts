@@ -17,6 +17,8 @@ export {
 } from './checkpoint.js';
 export { lockRunDirectory, LOCK_FILE, type RunLock, type LockOwner } from './run-lock.js';
 export { reproducibleRunFiles } from './reproducible-files.js';
-export { trainNetwork, readRunConfig, configText, type TrainOptions, type TrainResult, type StepProgress, type EpochProgress } from './trainer.js';
+export { trainNetwork, type TrainOptions, type TrainResult, type StepProgress, type EpochProgress } from './trainer.js';
 export { createDataParallelGradients, type DataParallelGradients, type ParallelGradients } from './parallel/data-parallel.js';
 export { checkDataFingerprint, imageSetSha256, type DataFingerprint } from './data-fingerprint.js';
+export { readRunConfig, readRecordStream, readRun, CONFIG_FILE } from './read-run.js';
+export { prepareRunDirectory } from './prepare-run-directory.js';

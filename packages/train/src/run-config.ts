@@ -60,3 +60,6 @@ export interface EpochMetrics {
   /** Peak resident memory of the run so far in this process (worker threads included), in MB; Node only. */
   peakRssMegabytes?: number;
 }
+
+/** The text config.json holds for a config (a checkpoint's manifest seals it without its epochs). */
+export const configText = (config: RunConfig): string => JSON.stringify(config, null, 2);

@@ -10,7 +10,8 @@ import { readEmbeddedDataset } from '@procrustes/data/node';
 import { hasCheckpoint, loadCheckpoint } from './checkpoint.js';
 import { reproducibleRunFiles } from './reproducible-files.js';
 import type { RunConfig } from './run-config.js';
-import { DivergenceError, readRunConfig, trainNetwork } from './trainer.js';
+import { readRunConfig } from './read-run.js';
+import { DivergenceError, trainNetwork } from './trainer.js';
 
 const config: RunConfig = {
   model: 'resnet-8',

@@ -5,18 +5,15 @@ import type { PluginRecord } from '@procrustes/core';
 import { sha256OfFile } from './hashing.js';
 
 import { METRICS_STREAM, recordsFile, type RecordSeals } from './record-files.js';
+import { recordLines } from './record-stream.js';
 
 export { METRICS_STREAM, recordsFile, type RecordSeals } from './record-files.js';
 
 /** Appends records as JSON Lines, grouped by stream, in their order. */
 export async function appendRecords(runDirectory: string, records: PluginRecord[]): Promise<void> {
-  const byStream = new Map<string, string[]>();
-  for (const r of records) {
-    const lines = byStream.get(r.stream) ?? [];
-    lines.push(JSON.stringify(r.record));
-    byStream.set(r.stream, lines);
-  }
-  for (const [stream, lines] of byStream) await appendFile(join(runDirectory, recordsFile(stream)), `${lines.join('\n')}\n`);
+  const byStream = new Map<string, object[]>();
+  for (const r of records) byStream.set(r.stream, [...(byStream.get(r.stream) ?? []), r.record]);
+  for (const [stream, streamRecords] of byStream) await appendFile(join(runDirectory, recordsFile(stream)), recordLines(streamRecords));
 }
 
 /** Seals of the streams' files as they are now (flushed to disk first); a missing file seals as empty. */

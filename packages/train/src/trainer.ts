@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import { readRunConfig } from './read-run.js';
+import { resumeContradictions } from './resume-contradictions.js';
 import { join } from 'node:path';
 import {
   buildNetworkSpec,
@@ -31,13 +33,13 @@ import {
 } from './checkpoint.js';
 import { epochMetrics, runEpoch, type DivergenceGuard } from './epoch-loop.js';
 import { evaluate } from './evaluate.js';
-import { configDifferences, describeDifferences } from './config-differences.js';
+import { describeDifferences } from './config-differences.js';
 import { checkDataFingerprint, imageSetSha256 } from './data-fingerprint.js';
 import { failpoint, killpoint } from './failpoints.js';
 import { peakResidentMegabytes, resetPeakResidentMemory } from './peak-memory.js';
 import { lockRunDirectory, type RunLock } from './run-lock.js';
 import { appendRecords, METRICS_STREAM, sealRecords, truncateRecords } from './run-records.js';
-import { DEFAULT_DIVERGENCE_FACTOR, type EpochMetrics, type RunConfig } from './run-config.js';
+import { configText, DEFAULT_DIVERGENCE_FACTOR, type EpochMetrics, type RunConfig } from './run-config.js';
 import { learningRateAt } from './schedule.js';
 import { createSgdState, disposeSgdState, type SgdState } from './sgd.js';
 import { collectRecords, DivergenceError, NonFiniteError, type TrainingSession } from './training-step.js';
@@ -112,20 +114,6 @@ export interface TrainResult {
   skippedSteps: number[];
 }
 
-/** The text config.json holds for a config (a checkpoint's manifest seals it without its epochs). */
-export const configText = (config: RunConfig): string => JSON.stringify(config, null, 2);
-
-/** Reads the run's config.json, with an error that says what to do when it is missing or not JSON. */
-export async function readRunConfig(runDirectory: string): Promise<RunConfig> {
-  const path = join(runDirectory, 'config.json');
-  if (!existsSync(path)) throw usageError(`${runDirectory} is not a run directory (no config.json): check the path, or start a new run there`);
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as RunConfig;
-  } catch (error) {
-    throw usageError(`${path} is not valid JSON (${(error as Error).message}): restore it, or start the run over with --force`);
-  }
-}
-
 /**
  * Trains a network on a dataset per the run configuration: seeded initialisation and data
  * order, SGD with momentum and weight decay, the schedule, batch-norm running statistics,
@@ -171,9 +159,9 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
     let text = configText(config);
     if (options.resume) {
       const directory = runDirectory!;
-      const run = await readRunConfig(directory);
+      const run = readRunConfig(directory);
       // Only epochs may grow; the data fingerprint is checked against the data itself.
-      const differing = configDifferences(run, config, ['epochs', 'dataFingerprint']);
+      const differing = resumeContradictions(run, config).differences;
       if (differing.length > 0)
         throw usageError(
           `cannot resume ${directory} with a different configuration: ${[...new Set(differing.map((d) => d.field.split('.')[0]))].join(', ')} differ from its config.json (${describeDifferences(differing)}; only epochs may grow)`,

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { runCompare } from './compare.js';
-import type { TrainCommandOptions } from './train.js';
+import { compareRuns } from '../compare-runs.js';
+import type { TrainFlags } from '../run-flags.js';
 
 /**
  * The main job of the Quick start: a small depth study offline on the embedded Fashion-MNIST
  * subset — ResNet, Procrustes ResNet and plain at depth 8, with probes — and its table.
  */
-export const START_JOB: TrainCommandOptions = {
+export const START_JOB: TrainFlags = {
   model: 'resnet-8',
   dataset: 'fashion-mnist-subset',
   epochs: 2,
@@ -38,6 +38,6 @@ export function addStartCommand(program: Command): void {
       `the Quick-start job: resnet-8, procresnet-10 and plain-8 (width ${START_JOB.width}), ${START_JOB.epochs} epochs each on the embedded Fashion-MNIST subset with probes, on WASM; prints the comparison table`,
     )
     .action(async () => {
-      await runCompare({ ...START_JOB, families: ['resnet', 'procresnet', 'plain'], depths: [8] });
+      await compareRuns({ ...START_JOB, families: ['resnet', 'procresnet', 'plain'], depths: [8] });
     });
 }

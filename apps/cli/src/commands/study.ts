@@ -1,18 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { makeDirectory, writeFileAtomically } from '@procrustes/core/node';
 import { join } from 'node:path';
-import { Command } from 'commander';
+import type { Command } from 'commander';
 import { activateBackend, usageError } from '@procrustes/core';
 import type { ImageDataset } from '@procrustes/data';
 import { loadDataset } from '@procrustes/data/node';
-import { configDifferences, describeDifferences } from '@procrustes/train';
+import { ADDED_AT_START, configDifferences, describeDifferences, RUN_DEFAULTS } from '@procrustes/train';
 import { hasCheckpoint, readRunConfig } from '@procrustes/train/node';
 import { listStudies, loadStudy, type StudyDefinition, type StudyRun } from '../study/definition.js';
 import { writeStudyReport } from '../study/study-report.js';
-import { definedRunConfig, initializationDefinition, resolvedTrainOptions } from '../study/run-definition.js';
+import { definedRunConfig, initializationDefinition, resolvedTrainFlags } from '../study/run-definition.js';
 import { summarizeInitialization, summarizeTraining, type RunSummary } from '../study/summaries.js';
 import { measuredWith } from '../measurement.js';
-import { addTrainOptions, runTraining, type TrainCommandOptions } from './train.js';
+import type { TrainFlags } from '../run-flags.js';
+import { runTraining } from '../run-training.js';
 
 export interface StudyCommandOptions {
   out?: string;
@@ -23,24 +24,14 @@ export interface StudyCommandOptions {
   log?: (line: string) => void;
 }
 
-/** The train command's defaults, as commander gives them (the base of every study run). */
-function trainDefaults(): TrainCommandOptions {
-  const command = addTrainOptions(new Command('train').exitOverride());
-  command.parse([], { from: 'user' });
-  return command.opts() as TrainCommandOptions;
-}
-
 export const summaryPath = (results: string, run: string) => join(results, 'summaries', `${run}.json`);
-
-/** Fields a run's config gains when it starts, which its study definition does not set. */
-const ADDED_AT_START = ['dataFingerprint'];
 
 /**
  * The summary already made for a run under this version of the study and this definition of
  * the run, or undefined. A summary whose run was defined otherwise (another rate, seed, recipe,
  * or train default) is refused by name, never reused.
  */
-function finishedSummary(study: StudyDefinition, results: string, run: StudyRun, defaults: TrainCommandOptions): RunSummary | undefined {
+function finishedSummary(study: StudyDefinition, results: string, run: StudyRun): RunSummary | undefined {
   const path = summaryPath(results, run.name);
   if (!existsSync(path)) return undefined;
   let summary: RunSummary;
@@ -57,10 +48,10 @@ function finishedSummary(study: StudyDefinition, results: string, run: StudyRun,
   const differences =
     run.kind === 'train'
       ? summary.kind === 'train'
-        ? configDifferences(summary.config, definedRunConfig(study, run, defaults), ADDED_AT_START)
+        ? configDifferences(summary.config, definedRunConfig(study, run), ADDED_AT_START)
         : [{ field: 'kind', was: 'initialization', now: 'train' }]
       : summary.kind === 'initialization'
-        ? configDifferences(summary.definition ?? {}, initializationDefinition(study, run, defaults))
+        ? configDifferences(summary.definition ?? {}, initializationDefinition(study, run))
         : [{ field: 'kind', was: 'train', now: 'initialization' }];
   if (differences.length > 0) {
     throw usageError(
@@ -86,7 +77,6 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
   const runs = options.only ? study.runs.filter((r) => options.only!.includes(r.name)) : study.runs;
   for (const wanted of options.only ?? [])
     if (!study.runs.some((r) => r.name === wanted)) throw usageError(`study ${study.name} has no run '${wanted}': its runs are ${study.runs.map((r) => r.name).join(', ')}`);
-  const defaults = trainDefaults();
   const datasets = new Map<string, ImageDataset>();
   // The study's own handler: a signal that arrives while a run finishes (its last step, its
   // evaluation) ends that run normally, and one between runs would otherwise kill the process
@@ -108,18 +98,18 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
 
   async function runEach(): Promise<void> {
     for (const run of runs) {
-      if (finishedSummary(study, results, run, defaults)) {
+      if (finishedSummary(study, results, run)) {
         log(`=== ${run.name}: summarised earlier, skipped ===`);
         continue;
       }
       log(`\n=== ${run.name} (${run.kind}, ${run.model}) ===`);
       let summary: RunSummary;
       if (run.kind === 'initialization') {
-        const datasetName = run.dataset ?? study.defaults.dataset ?? defaults.dataset;
-        await activateBackend(study.defaults.backend ?? defaults.backend);
+        const datasetName = run.dataset ?? study.defaults.dataset ?? RUN_DEFAULTS.dataset;
+        await activateBackend(study.defaults.backend ?? RUN_DEFAULTS.backend);
         if (!datasets.has(datasetName)) datasets.set(datasetName, await loadDataset(datasetName, { dataDirectory: study.defaults.dataDir, log }));
         // A measurement: with the direct kernels (Winograd stays for training).
-        summary = await measuredWith('off', () => summarizeInitialization(study, run, initializationDefinition(study, run, defaults), datasets.get(datasetName)!));
+        summary = await measuredWith('off', () => summarizeInitialization(study, run, initializationDefinition(study, run), datasets.get(datasetName)!));
         log(
           `mean |log r|: residual ${summary.residual.mean.toFixed(4)}, transitions ${summary.transitions.mean.toFixed(4)}; δ ${summary.delta.toFixed(3)} (${summary.seconds.toFixed(1)} s)`,
         );
@@ -130,15 +120,15 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
         const resume = existsSync(join(directory, 'config.json')) && hasCheckpoint(directory);
         if (resume) {
           // A run begun under an earlier definition is not continued under the new one.
-          const differences = configDifferences(await readRunConfig(directory), definedRunConfig(study, run, defaults), [...ADDED_AT_START, 'epochs']);
+          const differences = configDifferences(readRunConfig(directory), definedRunConfig(study, run), [...ADDED_AT_START, 'epochs']);
           if (differences.length > 0)
             throw usageError(
               `${directory} holds a run begun under another definition of '${run.name}' than study ${study.name} now gives: ${describeDifferences(differences)}. ` +
                 'Remove that run directory to train the run as now defined, or restore the definition',
             );
         }
-        const trainOptions: TrainCommandOptions = {
-          ...resolvedTrainOptions(study, run, defaults),
+        const trainOptions: TrainFlags = {
+          ...resolvedTrainFlags(study, run),
           out: directory,
           resume,
           force: !resume,
@@ -150,7 +140,7 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
           log(`study ${study.name} stopped in '${run.name}'; run the same command again to continue`);
           return;
         }
-        const config = await readRunConfig(directory);
+        const config = readRunConfig(directory);
         if (history.length < config.epochs) throw new Error(`run '${run.name}' ended after ${history.length} of ${config.epochs} epochs`);
         summary = summarizeTraining(study, run, directory);
       }

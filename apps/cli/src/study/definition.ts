@@ -2,10 +2,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseModelName, usageError } from '@procrustes/core';
-import type { TrainCommandOptions } from '../commands/train.js';
+import type { TrainFlags } from '../run-flags.js';
 
 /** Train options a study may set, with the names of the `train` command's options (camelCase). */
-export type StudyTrainOptions = Partial<Omit<TrainCommandOptions, 'out' | 'resume' | 'force' | 'quiet' | 'previousCheckpoint' | 'breakStaleLock'>>;
+export type StudyTrainOptions = Partial<Omit<TrainFlags, 'out' | 'resume' | 'force' | 'quiet' | 'previousCheckpoint' | 'breakStaleLock'>>;
 
 /**
  * A run of a study: a training run, or a probe of the network at initialisation. `group` is the

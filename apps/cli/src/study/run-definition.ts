@@ -1,5 +1,5 @@
-import type { RunConfig } from '@procrustes/train';
-import { runConfigFromOptions, type TrainCommandOptions } from '../commands/train.js';
+import { RUN_DEFAULTS, type RunConfig } from '@procrustes/train';
+import { runConfigFromFlags, type TrainFlags } from '../run-flags.js';
 import type { StudyDefinition, StudyRun } from './definition.js';
 
 /** What an initialisation probe is of: everything that decides its numbers. */
@@ -12,25 +12,24 @@ export interface InitializationDefinition {
   recomputeUnits: boolean;
 }
 
-/** The train command's options a study run resolves to: its defaults, then the study's, then the run's own. */
-export function resolvedTrainOptions(study: StudyDefinition, run: Extract<StudyRun, { kind: 'train' }>, defaults: TrainCommandOptions): TrainCommandOptions {
+/** The train flags a study run resolves to: the study's defaults, then the run's own (the rest are `RUN_DEFAULTS`). */
+export function resolvedTrainFlags(study: StudyDefinition, run: Extract<StudyRun, { kind: 'train' }>): TrainFlags {
   const { name: _name, kind: _kind, group: _group, ...settings } = run;
-  return { ...defaults, ...study.defaults, ...settings };
+  return { ...study.defaults, ...settings };
 }
 
 /** The run config a study's training run defines (before the data is read). */
-export function definedRunConfig(study: StudyDefinition, run: Extract<StudyRun, { kind: 'train' }>, defaults: TrainCommandOptions): RunConfig {
-  const options = resolvedTrainOptions(study, run, defaults);
-  return runConfigFromOptions(options, options.dataset);
+export function definedRunConfig(study: StudyDefinition, run: Extract<StudyRun, { kind: 'train' }>): RunConfig {
+  return runConfigFromFlags(resolvedTrainFlags(study, run));
 }
 
-export function initializationDefinition(study: StudyDefinition, run: Extract<StudyRun, { kind: 'initialization' }>, defaults: TrainCommandOptions): InitializationDefinition {
+export function initializationDefinition(study: StudyDefinition, run: Extract<StudyRun, { kind: 'initialization' }>): InitializationDefinition {
   return {
     model: run.model,
-    width: run.width ?? study.defaults.width ?? 16,
-    dataset: run.dataset ?? study.defaults.dataset ?? defaults.dataset,
+    width: run.width ?? study.defaults.width ?? RUN_DEFAULTS.width,
+    dataset: run.dataset ?? study.defaults.dataset ?? RUN_DEFAULTS.dataset,
     batch: run.batch ?? 32,
-    seed: run.seed ?? study.defaults.seed ?? 0,
+    seed: run.seed ?? study.defaults.seed ?? RUN_DEFAULTS.seed,
     recomputeUnits: run.recomputeUnits ?? false,
   };
 }

@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomically } from '@procrustes/core/node';
 import { join } from 'node:path';
-import { renderSvg, type Figure } from '@procrustes/report';
+import { probedRunPanel, ratioHeatmapOption, renderSvg, type Figure } from '@procrustes/report';
 import { writeFigures } from '@procrustes/report/node';
+import { isDefinedRatio } from '@procrustes/probes';
 import type { StudyDefinition } from './definition.js';
 import { hasSeeds, seedAccuracyFigure, seedMarkdown } from './seed-report.js';
 import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
-
-/** A ratio that was measured: finite and positive (null in a summary where the gradient vanished, 0/0). */
-const isDefinedRatio = (r: number | null): r is number => typeof r === 'number' && Number.isFinite(r) && r > 0;
 
 // Ten colours that stay apart from each other (a study of three families at three depths has nine runs).
 const COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '#4d4d4d', '#01665e', '#c51b7d', '#8c510a', '#6baed6'];
@@ -43,72 +41,17 @@ function startMiddleEnd(summary: TrainingSummary): TrainingSummary['probes'] {
   return [...new Set([0, Math.floor((n - 1) / 2), n - 1])].map((i) => summary.probes[i]);
 }
 
-/** The paper's figure: log₁₀ r per block (rows) over training (columns), the runs side by side on one colour scale. */
+/** The paper's figure: log₂ r per block (rows) over training (columns), the runs side by side on the one colour scale of every report. */
 export function studyHeatmap(runs: TrainingSummary[]): Figure {
-  const bound = Math.min(1, Math.max(0.05, ...runs.flatMap((s) => s.probes.flatMap((p) => p.ratios.filter(isDefinedRatio).map((r) => Math.abs(Math.log10(r)))))));
-  // Panels in rows of at most three (one row per depth in a three-family study), each row as
-  // tall as its deepest network needs.
-  const columns = Math.min(3, runs.length);
-  const panels: Array<{ left: number; top: number; height: number }> = [];
-  let bottom = 0;
-  for (let first = 0; first < runs.length; first += columns) {
-    const row = runs.slice(first, first + columns);
-    const gridHeight = Math.max(90, Math.max(...row.map((s) => s.units.length)) * 9);
-    row.forEach((_, j) => {
-      panels.push({ left: 60 + j * 520, top: bottom + 35, height: gridHeight });
-    });
-    bottom += 35 + gridHeight + 50;
-  }
-  const width = 520 * columns + 120;
-  const height = bottom + 10;
-  const grids = panels.map((p) => ({ left: p.left, width: 440, top: p.top, height: p.height }));
-  const svg = renderSvg(
-    {
-      title: runs.map((s, k) => ({ text: runLabel(s), left: panels[k].left + 200, top: panels[k].top - 30, textStyle: { fontSize: 14 } })),
-      grid: grids,
-      xAxis: runs.map((s, k) => ({
-        type: 'category' as const,
-        gridIndex: k,
-        name: 'step',
-        nameLocation: 'middle' as const,
-        nameGap: 28,
-        data: s.probes.map((p) => String(p.step)),
-      })),
-      yAxis: runs.map((s, k) => ({
-        type: 'category' as const,
-        gridIndex: k,
-        inverse: true,
-        name: k % columns === 0 ? 'block' : '',
-        data: s.units.map((u) => `${u.index + 1}${u.transition ? ' *' : ''}`),
-        axisLabel: { interval: Math.max(0, Math.ceil(s.units.length / 27) - 1), fontSize: 9 },
-      })),
-      visualMap: {
-        min: -bound,
-        max: bound,
-        calculable: false,
-        orient: 'vertical',
-        right: 10,
-        top: 40,
-        itemHeight: Math.max(60, height - 140),
-        text: [`r = ${(10 ** bound).toPrecision(2)}`, `r = ${(10 ** -bound).toPrecision(2)}`],
-        inRange: { color: ['#2166ac', '#f7f7f7', '#b2182b'] },
-      },
-      series: runs.map((s, k) => ({
-        type: 'heatmap' as const,
-        xAxisIndex: k,
-        yAxisIndex: k,
-        // Undefined ratios (null in the summary) are left blank ('-' is ECharts' missing value).
-        data: s.probes.flatMap((p, x) => p.ratios.map((r, y) => [x, y, isDefinedRatio(r) ? Math.log10(r) : '-'])),
-      })),
-    },
-    width,
-    height,
+  const { option, width, height } = ratioHeatmapOption(
+    runs.map((s) => probedRunPanel({ ...s, label: runLabel(s) })),
+    'block',
   );
   return {
     name: 'gradient-ratio-heatmap',
     title: 'Gradient norm ratio per block over training',
-    caption: `log₁₀ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runs.map(runLabel).join(' and ')} on one colour scale; white is r = 1, and a cell left blank is a probe where r was undefined (a zero gradient, 0/0).`,
-    svg,
+    caption: `log₂ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runs.map(runLabel).join(' and ')} on one colour scale; white is r = 1, the colour saturates beyond r = 10 or 1/10, and a cell left blank is a probe where r was undefined (a zero gradient, 0/0).`,
+    svg: renderSvg(option, width, height),
   };
 }
 

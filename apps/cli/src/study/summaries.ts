@@ -10,9 +10,10 @@ import {
   type NetworkSpec,
 } from '@procrustes/core';
 import { batchTensors, channelStatistics, hostBatches, type ImageDataset, type ImageSet } from '@procrustes/data';
-import { isTransitionUnit, probeBatch } from '@procrustes/probes';
+import { isTransitionUnit, logRatioStatistic, probeBatch } from '@procrustes/probes';
 import type { EpochRecord, SpectrumRecord } from '@procrustes/report';
 import { readRunRecords } from '@procrustes/report/node';
+import type { RunConfig } from '@procrustes/train';
 import type { InitializationDefinition } from './run-definition.js';
 
 /** The statistics of |log r| over a set of units, over the units where r is a positive number. */
@@ -68,7 +69,7 @@ export interface InitializationSummary extends SummaryBase {
 /** A trained run: its metrics, its probes over training and its spectra over training. */
 export interface TrainingSummary extends SummaryBase {
   kind: 'train';
-  config: Record<string, unknown>;
+  config: RunConfig;
   metrics: EpochRecord[];
   /** One entry per probe: the step, the epoch, and r per unit (batch mean of per-sample r; batchRatios: the batch's Frobenius ratio, where recorded). */
   probes: Array<{ step: number; epoch: number; loss: number; delta: number; ratios: number[]; batchRatios?: number[] }>;
@@ -89,7 +90,6 @@ export type RunSummary = InitializationSummary | TrainingSummary;
 
 // Non-finite values (a ratio 0/0 where the gradient vanished) arrive from JSON Lines as null; they stay NaN (null in the summary).
 const round = (x: number | null, digits = 6) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(digits)) : Number.NaN);
-const mean = (xs: number[]) => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 
 export function unitInfo(spec: NetworkSpec): UnitInfo[] {
   return spec.units.map((u) => ({ index: u.index, kind: u.kind, transition: isTransitionUnit(u) }));
@@ -97,10 +97,8 @@ export function unitInfo(spec: NetworkSpec): UnitInfo[] {
 
 /** Mean and max of |log r| over the units picked (residual or transition units). */
 export function logRatioStatistics(ratios: number[], units: UnitInfo[], transitions: boolean): LogRatioStatistics {
-  const picked = ratios.filter((_, i) => units[i].transition === transitions);
-  const defined = picked.filter((r) => Number.isFinite(r) && r > 0);
-  const logs = defined.map((r) => Math.abs(Math.log(r)));
-  return { mean: round(mean(logs)), max: round(logs.length === 0 ? Number.NaN : Math.max(...logs)), undefined: picked.length - defined.length };
+  const statistic = logRatioStatistic(ratios.filter((_, i) => units[i].transition === transitions));
+  return { mean: round(statistic.mean), max: round(statistic.max), undefined: statistic.undefined };
 }
 
 function base(study: { name: string; version: number }, run: { name: string; group?: string }, seed: number, spec: NetworkSpec): SummaryBase {
@@ -122,7 +120,7 @@ function base(study: { name: string; version: number }, run: { name: string; gro
 /** The study's summary of a finished training run, from its run directory's records. */
 export function summarizeTraining(study: { name: string; version: number }, run: { name: string; group?: string }, directory: string): TrainingSummary {
   const records = readRunRecords(directory);
-  const config = records.config as { network: Parameters<typeof buildNetworkSpec>[0]; seed: number };
+  const { config } = records;
   const spec = buildNetworkSpec(config.network);
   const units = unitInfo(spec);
   const probes = records.probes.map((p) => ({

@@ -69,6 +69,11 @@ export interface TrainingPlugin {
 export interface TrainingPluginFactory<Options = Record<string, unknown>> {
   name: string;
   description: string;
+  /**
+   * The options a run records for this plugin when it is given none (they are written into the
+   * run's config, so a run says how its plugin was configured whatever later defaults become).
+   */
+  defaults?: Partial<Options>;
   create(options: Options): TrainingPlugin;
 }
 
@@ -80,6 +85,17 @@ export function registerTrainingPlugin<Options>(factory: TrainingPluginFactory<O
 
 export function listTrainingPlugins(): TrainingPluginFactory<never>[] {
   return [...trainingPlugins.values()];
+}
+
+/** A registered plugin's recorded defaults; names what to register when the plugin is not. */
+export function trainingPluginDefaults(name: string): Record<string, unknown> {
+  const factory = trainingPlugins.get(name);
+  if (!factory) {
+    throw usageError(
+      `the training plugin '${name}' is not registered: register its factory first (registerTrainingPlugin from @procrustes/core; the regularizer and monitor are in @procrustes/spectral, the probes in @procrustes/probes)`,
+    );
+  }
+  return { ...(factory.defaults ?? {}) };
 }
 
 export function createTrainingPlugin<Options>(name: string, options: Options): TrainingPlugin {

@@ -1,3 +1,5 @@
+import type { RatioHeatmapPanel } from './ratio-heatmap.js';
+
 /** One column of the heatmap: consecutive training steps merged, with the mean log₂ ratio of each unit over them. */
 export interface HeatmapColumn {
   firstStep: number;
@@ -28,4 +30,12 @@ export function heatmapColumns(steps: readonly number[], logRatios: readonly (re
     columns.push({ firstStep: steps[start], lastStep: steps[Math.min(start + width, steps.length) - 1], meanLogRatios });
   }
   return columns;
+}
+
+const columnLabel = (c: HeatmapColumn) => (c.firstStep === c.lastStep ? String(c.firstStep) : `${c.firstStep}–${c.lastStep}`);
+
+/** The page's heatmap panel: per-step log₂ ratios merged into at most `maxColumns` columns. */
+export function mergedColumnsPanel(steps: readonly number[], logRatios: readonly (readonly number[])[], maxColumns: number, rows: string[], title?: string): RatioHeatmapPanel {
+  const columns = heatmapColumns(steps, logRatios, maxColumns);
+  return { title, columns: columns.map(columnLabel), rows, ratios: columns.map((c) => c.meanLogRatios.map((value) => 2 ** value)) };
 }

@@ -1,0 +1,31 @@
+/** The stream the probe plugin writes: `<run>/probes.jsonl`, one record per probed step. */
+export const PROBES_STREAM = 'probes';
+
+/** One unit of a probe record. */
+export interface UnitProbeRecord {
+  index: number;
+  kind: string;
+  /** The unit halves the resolution (stride > 1). */
+  downsamples?: boolean;
+  /** Batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ over samples. */
+  ratioMean: number;
+  /** r of the whole batch (Frobenius norms); absent in records made before it was recorded. */
+  batchRatio?: number;
+  median: number;
+  p5: number;
+  p95: number;
+  /** max over the batch of |1 − r|. */
+  delta: number;
+  /** Batch mean of the forward ratio ‖x_{l+1}‖/‖x_l‖. */
+  forwardMean: number;
+}
+
+/** One line of probes.jsonl, as the probe plugin writes it (non-finite numbers arrive as null from JSON). */
+export interface ProbeRecord {
+  step: number;
+  epoch: number;
+  loss: number;
+  /** δ: the largest unit delta. */
+  delta: number;
+  units: UnitProbeRecord[];
+}
