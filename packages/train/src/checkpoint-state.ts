@@ -1,5 +1,25 @@
 import { usageError } from '@procrustes/core';
-import type { CheckpointState } from './checkpoint.js';
+import type { ChannelStatistics } from '@procrustes/data';
+import type { EpochMetrics } from './run-config.js';
+
+export interface CheckpointState {
+  formatVersion: 2;
+  /** Epochs completed; training resumes in this epoch. */
+  epoch: number;
+  /** Batches of that epoch already done (a checkpoint taken on interruption); 0 at epoch ends. */
+  batchesDone?: number;
+  /** Running sums of the unfinished epoch, so that its metrics come out as if uninterrupted. */
+  partial?: { lossSum: number; correct: number; seen: number; seconds: number };
+  /** Optimizer steps taken. */
+  step: number;
+  history: EpochMetrics[];
+  /** Saved state of training plugins by name. */
+  plugins: Record<string, unknown>;
+  /** The channel statistics the inputs are standardised with (from the training set at the run's start). */
+  normalization: ChannelStatistics;
+  /** The first step's loss, the divergence guard's reference. */
+  divergenceReference?: number;
+}
 
 const isCount = (x: unknown): x is number => Number.isInteger(x) && (x as number) >= 0;
 const isFiniteNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);

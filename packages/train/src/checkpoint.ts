@@ -3,33 +3,14 @@ import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { createParameters, tf, usageError, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
 import { loadWeights, saveWeights, writeFileAtomically } from '@procrustes/core/node';
-import type { ChannelStatistics } from '@procrustes/data';
 import { canonicalJson } from './canonical-json.js';
-import { checkedCheckpointState } from './checkpoint-state.js';
+import { checkedCheckpointState, type CheckpointState } from './checkpoint-state.js';
 import { failpoint } from './failpoints.js';
 import { sha256Hex, sha256OfFile } from './hashing.js';
 import { verifyRecordSeals, type RecordSeals } from './run-records.js';
-import type { EpochMetrics } from './run-config.js';
 import type { SgdState } from './sgd.js';
 
-export interface CheckpointState {
-  formatVersion: 2;
-  /** Epochs completed; training resumes in this epoch. */
-  epoch: number;
-  /** Batches of that epoch already done (a checkpoint taken on interruption); 0 at epoch ends. */
-  batchesDone?: number;
-  /** Running sums of the unfinished epoch, so that its metrics come out as if uninterrupted. */
-  partial?: { lossSum: number; correct: number; seen: number; seconds: number };
-  /** Optimizer steps taken. */
-  step: number;
-  history: EpochMetrics[];
-  /** Saved state of training plugins by name. */
-  plugins: Record<string, unknown>;
-  /** The channel statistics the inputs are standardised with (from the training set at the run's start). */
-  normalization: ChannelStatistics;
-  /** The first step's loss, the divergence guard's reference. */
-  divergenceReference?: number;
-}
+export type { CheckpointState } from './checkpoint-state.js';
 
 /**
  * What makes a checkpoint trustworthy: the SHA-256 of each of its files, of the run's

@@ -21,6 +21,6 @@ export {
   type StepResult,
   type PassOutcome,
 } from './training-step.js';
-export type { DataParallelGradients, ParallelGradients } from './parallel/data-parallel.js';
+export type { DataParallelGradients, ParallelGradients } from './parallel/parallel-gradients.js';
 export { runEpoch, epochMetrics, type EpochLoopOptions, type EpochLoopResult, type EpochSums, type DivergenceGuard } from './epoch-loop.js';
 export { configDifferences, describeDifferences, type ConfigDifference } from './config-differences.js';

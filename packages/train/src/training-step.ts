@@ -11,7 +11,8 @@ import {
   type UnitTap,
 } from '@procrustes/core';
 import { batchTensors, type HostBatch } from '@procrustes/data';
-import type { DataParallelGradients } from './parallel/data-parallel.js';
+import { batchShards } from './parallel/batch-shards.js';
+import type { DataParallelGradients } from './parallel/parallel-gradients.js';
 import { sgdUpdate, type SgdOptions, type SgdState } from './sgd.js';
 
 /** A non-finite loss or gradient stopped the run; the last good checkpoint is kept. */
@@ -108,17 +109,6 @@ async function parallelPass(parallel: DataParallelGradients, parameters: Network
     statistics: result.statistics,
     gradientsFinite: result.gradientsFinite,
   };
-}
-
-/** The shards of a batch as data-parallel training splits it: equal parts, the last one shorter. */
-export function batchShards(batch: HostBatch, shards: number, imageSize: number): HostBatch[] {
-  const size = Math.ceil(batch.size / shards);
-  const parts: HostBatch[] = [];
-  for (let start = 0; start < batch.size; start += size) {
-    const end = Math.min(batch.size, start + size);
-    parts.push({ inputs: batch.inputs.subarray(start * imageSize, end * imageSize), labels: batch.labels.subarray(start, end), size: end - start });
-  }
-  return parts;
 }
 
 /** The data-parallel step computed here, shard after shard: gradients, statistics and loss weighted by shard size. */

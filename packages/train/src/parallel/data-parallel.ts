@@ -1,33 +1,10 @@
 import { Worker } from 'node:worker_threads';
-import { tf, usageError, type BackendPlugin, type NetworkParameters, type NetworkSpec } from '@procrustes/core';
-import type { HostBatch } from '@procrustes/data';
-import { batchShards } from '../training-step.js';
+import { tf, usageError, type BackendPlugin, type NetworkSpec } from '@procrustes/core';
+import { batchShards } from './batch-shards.js';
+import type { DataParallelGradients, ParallelGradients } from './parallel-gradients.js';
+
+export type { DataParallelGradients, ParallelGradients };
 import type { ShardResult, WorkerMessage, WorkerReply } from './protocol.js';
-
-/** The combined result of one data-parallel step, as tensors on the main thread's backend. */
-export interface ParallelGradients {
-  loss: number;
-  hits: number;
-  gradients: Record<string, tf.Tensor>;
-  /**
-   * Every shard's gradients were finite, so their weighted mean is too (a convex combination
-   * is bounded by its largest term): no check on this thread is needed.
-   */
-  gradientsFinite: boolean;
-  statistics: Map<string, tf.Tensor1D>;
-  /** Each worker's live tensor count after the step, to check for leaks. */
-  workerTensors: number[];
-  /** The tfjs backend each worker computed on. */
-  workerBackends: string[];
-  /** Each worker's time on its shard, in milliseconds (the rest of a step is the exchange and the update). */
-  workerMilliseconds: number[];
-}
-
-export interface DataParallelGradients {
-  workers: number;
-  compute(parameters: NetworkParameters, batch: HostBatch): Promise<ParallelGradients>;
-  dispose(): Promise<void>;
-}
 
 /** Σ_k weights[k] · arrays[k], elementwise; plain loops, as this runs on every step for every weight. */
 function weightedSum(arrays: Float32Array[], weights: number[]): Float32Array {
