@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ActiveBackend, BackendAvailability, BackendPlugin } from '@procrustes/core';
+import { silenceFirstUseNotice } from './tfjs-internals.js';
 
 /** The pure-JavaScript CPU backend: complete and exact, slow; the reference for parity checks. */
 export const cpuBackendPlugin: BackendPlugin = {
@@ -21,9 +22,7 @@ export const cpuBackendPlugin: BackendPlugin = {
   async activate(): Promise<ActiveBackend> {
     await import('@tensorflow/tfjs-backend-cpu');
     if (!(await tf.setBackend('cpu'))) throw new Error('the CPU backend failed to initialise');
-    // The backend prints an advertisement for tfjs-node on its first tensor; Procrustes chooses
-    // backends through its own plugins, so the advice does not apply.
-    (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+    silenceFirstUseNotice(tf.backend());
     return { plugin: 'cpu', tfjsBackend: 'cpu', device: 'CPU, pure JavaScript (reference)', usingGpu: false };
   },
 };

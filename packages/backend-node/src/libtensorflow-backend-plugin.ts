@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isNodeRuntime, nodeBuiltin, type ActiveBackend, type BackendAvailability, type BackendPlugin } from '@procrustes/core';
+import { isUsingGpuDevice } from './tfjs-internals.js';
 
 /** The two npm packages that bind libtensorflow; both register tfjs's 'tensorflow' backend. */
 export type LibtensorflowPackageName = '@tensorflow/tfjs-node' | '@tensorflow/tfjs-node-gpu';
@@ -117,8 +118,7 @@ export function createLibtensorflowBackendPlugin(binding: LibtensorflowBinding, 
       }
       (globalThis as LoadedRegistry)[LOADED_BINDING] = packageName;
       if (!(await tf.setBackend('tensorflow'))) throw new Error(`${packageName} loaded but its 'tensorflow' backend failed to initialise`);
-      const backend = tf.backend() as unknown as { isUsingGpuDevice?: boolean };
-      const usingGpu = backend.isUsingGpuDevice === true;
+      const usingGpu = isUsingGpuDevice(tf.backend());
       return { plugin: binding.plugin, tfjsBackend: 'tensorflow', device: binding.describeDevice(usingGpu), usingGpu };
     },
   };

@@ -5,8 +5,9 @@ import { createLibtensorflowBackendPlugin, createNodeBackendPlugin, nodeBackendP
 
 const installed = { resolvePackage: () => '/fake/tfjs-node/dist/index.js', addonPresent: () => true };
 // Stand-in for the addon: a 'tensorflow' backend computing on the CPU.
+// A stand-in for tfjs-node's backend: the CPU backend with the field tfjs-node sets from its binding.
 const fakeLoad = async () => {
-  tf.registerBackend('tensorflow', () => new MathBackendCPU(), 3);
+  tf.registerBackend('tensorflow', () => Object.assign(new MathBackendCPU(), { isUsingGpuDevice: false }), 3);
 };
 
 describe('node backend plugin', () => {
@@ -58,5 +59,13 @@ describe('node backend plugin', () => {
     // The same binding again is fine.
     expect(await node.checkAvailability()).toEqual({ available: true });
     tf.removeBackend('tensorflow');
+  });
+});
+
+describe('the tfjs internal it reads', () => {
+  it("refuses a backend without tfjs-node's isUsingGpuDevice field, naming the internal and the tfjs version", async () => {
+    const { isUsingGpuDevice } = await import('./tfjs-internals.js');
+    expect(isUsingGpuDevice({ isUsingGpuDevice: true })).toBe(true);
+    expect(() => isUsingGpuDevice({})).toThrow(/isUsingGpuDevice field\) checked against tfjs-core 4\.22\.x/);
   });
 });

@@ -1,9 +1,9 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { NATIVE_KERNELS_WASM_BASE64 } from './native-kernels-module.js';
+import { backendMemory } from './tfjs-internals.js';
 
 /** The parts of tfjs's WASM backend that a kernel running inside its memory needs. */
 export interface HeapBackend {
-  wasm?: { asm?: { memory?: unknown } };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   getMemoryOffset(dataId: object): number;
   disposeData(dataId: object, force?: boolean): boolean;
@@ -110,8 +110,8 @@ export function nativeKernelsFlag(): boolean {
  */
 export async function prepareNativeKernels(backend: object): Promise<boolean> {
   if (instances.has(backend)) return true;
-  const memory = (backend as HeapBackend).wasm?.asm?.memory;
-  if (!(memory instanceof WebAssembly.Memory)) return false;
+  const memory = backendMemory(backend);
+  if (!memory) return false;
   if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) return false;
   try {
     compiled ??= WebAssembly.compile(Uint8Array.from(atob(NATIVE_KERNELS_WASM_BASE64), (c) => c.charCodeAt(0)));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isNodeRuntime, nodeBuiltin, type ActiveBackend, type BackendAvailability, type BackendPlugin } from '@procrustes/core';
-import { registerWasmTrainingKernels } from './register-training-kernels.js';
+import { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './register-training-kernels.js';
 import { nativeKernels, prepareNativeKernels } from './native-kernels.js';
 import { registerBatchNormTrainingKernels } from './batch-norm-training.js';
 
@@ -78,6 +78,8 @@ export function createWasmBackendPlugin(options: WasmBackendOptions = {}): Backe
         usingGpu: false,
       };
     },
+    // tfjs's kernel registry is the process's: unregistering the plugin gives tfjs its own kernels back.
+    deactivate: unregisterWasmTrainingKernels,
   };
 }
 

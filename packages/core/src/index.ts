@@ -47,6 +47,7 @@ export { encodeWeights, decodeWeights, WEIGHTS_SHARD_NAME, type WeightEntry, typ
 
 export {
   registerBackendPlugin,
+  unregisterBackendPlugin,
   listBackendPlugins,
   getBackendPlugin,
   activateBackend,
@@ -58,6 +59,7 @@ export {
 export { requireBackend } from './plugins/require-backend.js';
 export {
   registerTrainingPlugin,
+  unregisterTrainingPlugin,
   listTrainingPlugins,
   createTrainingPlugin,
   trainingPluginDefaults,
@@ -71,3 +73,5 @@ export {
   recordStreamsOf,
   RECORD_STREAM_PATTERN,
 } from './plugins/training-plugin.js';
+export { processRegistry, type Registry } from './plugins/registry.js';
+export { CHECKED_TFJS_CORE, checkTfjsVersion, tfjsInternalsError } from './tfjs-internals.js';

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { registerTrainingPlugin } from '@procrustes/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { registerTrainingPlugin, unregisterTrainingPlugin } from '@procrustes/core';
 import { createRunConfig } from './create-run-config.js';
 import { runConfigOptionsOf } from './run-config-options.js';
 
 describe('createRunConfig', () => {
+  afterAll(() => unregisterTrainingPlugin('spectral-regularizer'));
+
   it("fills the CLI's defaults around a model name", () => {
     const config = createRunConfig({ model: 'resnet-20', epochs: 4 });
     expect(config).toMatchObject({

@@ -5,6 +5,7 @@ import { dense } from '../layers/dense.js';
 import { globalAveragePool } from '../layers/global-average-pool.js';
 import type { NetworkSpec, UnitSpec } from './spec.js';
 import { applyUnitWithOwnBackward, type UnitLayers } from './unit-backward.js';
+import { engineState } from '../tfjs-internals.js';
 
 /**
  * Called with x_l, the input of unit l (l = 0 … L-1), and with x_L, the input of the head
@@ -184,7 +185,7 @@ function applyUnitWithRecomputation(
  * backward pass still needs its tape, so the outer tape is put back when the inner one is done.
  */
 function withNestedGradients<T>(compute: () => T): T {
-  const state = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
+  const state = engineState();
   const outerTape = state.activeTape;
   try {
     return compute();

@@ -1,4 +1,6 @@
 import { usageError } from '../errors.js';
+import { checkTfjsVersion } from '../tfjs-internals.js';
+import { processRegistry } from './registry.js';
 
 /** Whether a backend can run here, and if not, why and what to do about it. */
 export interface BackendAvailability {
@@ -35,6 +37,8 @@ export interface BackendPlugin {
   module?: BackendPluginModule;
   checkAvailability(): Promise<BackendAvailability>;
   activate(): Promise<ActiveBackend>;
+  /** Undoes what activating changed in tfjs (kernels it replaced are restored); called by `unregisterBackendPlugin`. */
+  deactivate?(): void;
 }
 
 export interface BackendPluginModule {
@@ -42,22 +46,26 @@ export interface BackendPluginModule {
   exportName: string;
 }
 
-const backendPlugins = new Map<string, BackendPlugin>();
+const backendPlugins = processRegistry<BackendPlugin>('backend plugin');
 
 export function registerBackendPlugin(plugin: BackendPlugin): void {
-  const existing = backendPlugins.get(plugin.name);
-  if (existing && existing !== plugin) throw new Error(`a different backend plugin named '${plugin.name}' is already registered`);
-  backendPlugins.set(plugin.name, plugin);
+  backendPlugins.register(plugin);
+}
+
+/** Removes a backend plugin, first undoing what its activation changed in tfjs (its replaced kernels restored). */
+export function unregisterBackendPlugin(name: string): void {
+  backendPlugins.get(name)?.deactivate?.();
+  backendPlugins.unregister(name);
 }
 
 export function listBackendPlugins(): BackendPlugin[] {
-  return [...backendPlugins.values()];
+  return backendPlugins.list();
 }
 
 export function getBackendPlugin(name: string): BackendPlugin {
   const plugin = backendPlugins.get(name);
   if (!plugin) {
-    const known = [...backendPlugins.keys()];
+    const known = backendPlugins.list().map((p) => p.name);
     throw usageError(`unknown backend '${name}': choose one of ${known.length > 0 ? known.join(', ') : '(none registered)'}`);
   }
   return plugin;
@@ -66,6 +74,7 @@ export function getBackendPlugin(name: string): BackendPlugin {
 /** Checks and activates a registered backend plugin; an unavailable one fails with its reason and fix. */
 export async function activateBackend(name: string): Promise<ActiveBackend> {
   const plugin = getBackendPlugin(name);
+  checkTfjsVersion(); // the internals of every plugin were checked against one tfjs-core
   const availability = await plugin.checkAvailability();
   if (!availability.available) {
     throw usageError(`backend '${name}' is not available here: ${availability.reason ?? 'no reason given'}${availability.fix ? `\n  fix: ${availability.fix}` : ''}`);

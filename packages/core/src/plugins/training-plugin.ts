@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { usageError } from '../errors.js';
+import { processRegistry } from './registry.js';
 import type { NetworkParameters } from '../network/parameters.js';
 import type { NetworkSpec } from '../network/spec.js';
 import type { UnitTap } from '../network/forward.js';
@@ -77,14 +78,18 @@ export interface TrainingPluginFactory<Options = Record<string, unknown>> {
   create(options: Options): TrainingPlugin;
 }
 
-const trainingPlugins = new Map<string, TrainingPluginFactory<never>>();
+const trainingPlugins = processRegistry<TrainingPluginFactory<never>>('training plugin');
 
 export function registerTrainingPlugin<Options>(factory: TrainingPluginFactory<Options>): void {
-  trainingPlugins.set(factory.name, factory as TrainingPluginFactory<never>);
+  trainingPlugins.register(factory as TrainingPluginFactory<never>);
+}
+
+export function unregisterTrainingPlugin(name: string): void {
+  trainingPlugins.unregister(name);
 }
 
 export function listTrainingPlugins(): TrainingPluginFactory<never>[] {
-  return [...trainingPlugins.values()];
+  return trainingPlugins.list();
 }
 
 /** A registered plugin's recorded defaults; names what to register when the plugin is not. */
@@ -101,7 +106,14 @@ export function trainingPluginDefaults(name: string): Record<string, unknown> {
 export function createTrainingPlugin<Options>(name: string, options: Options): TrainingPlugin {
   const factory = trainingPlugins.get(name);
   if (!factory) {
-    throw usageError(`unknown training plugin '${name}': choose one of ${[...trainingPlugins.keys()].join(', ') || '(none registered)'}`);
+    throw usageError(
+      `unknown training plugin '${name}': choose one of ${
+        trainingPlugins
+          .list()
+          .map((f) => f.name)
+          .join(', ') || '(none registered)'
+      }`,
+    );
   }
   return (factory as unknown as TrainingPluginFactory<Options>).create(options);
 }
