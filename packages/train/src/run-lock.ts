@@ -16,6 +16,15 @@ export interface LockOwner {
   bootId?: string;
   /** The owner's start time in clock ticks since boot: a pid reused by another process is not the owner (Linux). */
   processStart?: string;
+  /** The Slurm job (array task) the owner ran as, `<job>_<task>` or `<job>`, when it ran under Slurm. */
+  slurmJob?: string;
+}
+
+/** This process's Slurm job (array task), and how often Slurm has restarted it (requeues). */
+function slurmJob(): { id: string; restarts: number } | undefined {
+  const { SLURM_ARRAY_JOB_ID: array, SLURM_ARRAY_TASK_ID: task, SLURM_JOB_ID: job, SLURM_RESTART_COUNT: restarts } = process.env;
+  const id = array && task ? `${array}_${task}` : job;
+  return id ? { id, restarts: Number(restarts ?? 0) || 0 } : undefined;
 }
 
 export interface RunLock {
@@ -73,7 +82,12 @@ function lockState(path: string): LockState {
   if (!owner || typeof owner !== 'object' || !Number.isInteger(owner.pid) || owner.pid <= 1)
     return { kind: 'invalid', why: `names no valid process (pid ${JSON.stringify(owner?.pid)})` };
   if (typeof owner.host !== 'string' || owner.host === '') return { kind: 'invalid', why: 'names no host' };
-  if (owner.host !== hostname()) return { kind: 'other-host', owner };
+  if (owner.host !== hostname()) {
+    // A requeued Slurm task finds its own earlier run's lock: Slurm ended that run before it started this one.
+    const job = slurmJob();
+    if (job && owner.slurmJob === job.id && job.restarts > 0) return { kind: 'dead', owner, why: `Slurm requeued its job ${job.id} (restart ${job.restarts}), ending it` };
+    return { kind: 'other-host', owner };
+  }
   const boot = currentBootId();
   if (owner.bootId && boot && owner.bootId !== boot) return { kind: 'dead', owner, why: 'the machine has restarted since' };
   if (!isRunning(owner.pid)) return { kind: 'dead', owner, why: 'it no longer runs' };
@@ -153,6 +167,7 @@ export async function lockRunDirectory(runDirectory: string, options: { breakSta
     command: process.argv.slice(1).join(' '),
     ...(bootId ? { bootId } : {}),
     ...(start ? { processStart: start } : {}),
+    ...(slurmJob() ? { slurmJob: slurmJob()!.id } : {}),
   };
   let tookOver: RunLock['tookOver'];
   for (let attempt = 0; ; attempt++) {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { makeDirectory, writeFileAtomically } from '@procrustes/core/node';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -6,60 +6,35 @@ import { activateBackend, usageError } from '@procrustes/core';
 import type { ImageDataset } from '@procrustes/data';
 import { loadDataset } from '@procrustes/data/node';
 import { ADDED_AT_START, configDifferences, describeDifferences, RUN_DEFAULTS } from '@procrustes/train';
-import { hasCheckpoint, readRunConfig } from '@procrustes/train/node';
-import { listStudies, loadStudy, type StudyDefinition, type StudyRun } from '../study/definition.js';
+import { hasCheckpoint, lockRunDirectory, readRunConfig } from '@procrustes/train/node';
+import { listStudies, loadStudy } from '../study/definition.js';
 import { writeStudyReport } from '../study/study-report.js';
 import { definedRunConfig, initializationDefinition, resolvedTrainFlags } from '../study/run-definition.js';
 import { summarizeInitialization, summarizeTraining, type RunSummary } from '../study/summaries.js';
+import { finishedSummary, summaryPath } from '../study/finished-summary.js';
 import { measuredWith } from '../measurement.js';
 import type { TrainFlags } from '../run-flags.js';
 import { runTraining } from '../run-training.js';
+import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
+import { submitStudyToCluster } from '../study/cluster-submission.js';
+import { slurmSubmitter } from '../study/job-array.js';
 
 export interface StudyCommandOptions {
   out?: string;
   results?: string;
   report?: boolean;
   only?: string[];
+  /** Only the run at this position of the study's runs (seeds expanded): one task of a job array. */
+  runIndex?: number;
   breakStaleLock?: boolean;
+  slurm?: boolean;
+  dryRun?: boolean;
+  partition?: string;
+  time?: string;
+  cpusPerTask?: number;
+  mem?: string;
+  sbatch?: string[];
   log?: (line: string) => void;
-}
-
-export const summaryPath = (results: string, run: string) => join(results, 'summaries', `${run}.json`);
-
-/**
- * The summary already made for a run under this version of the study and this definition of
- * the run, or undefined. A summary whose run was defined otherwise (another rate, seed, recipe,
- * or train default) is refused by name, never reused.
- */
-function finishedSummary(study: StudyDefinition, results: string, run: StudyRun): RunSummary | undefined {
-  const path = summaryPath(results, run.name);
-  if (!existsSync(path)) return undefined;
-  let summary: RunSummary;
-  try {
-    summary = JSON.parse(readFileSync(path, 'utf8')) as RunSummary;
-  } catch (error) {
-    throw usageError(`${path} is not valid JSON (${(error as Error).message}): remove it to run '${run.name}' again`);
-  }
-  if (summary.studyVersion !== study.version) {
-    throw usageError(
-      `${path} was made by version ${summary.studyVersion} of the study ${study.name}, which is now at version ${study.version}: remove it to run '${run.name}' again`,
-    );
-  }
-  const differences =
-    run.kind === 'train'
-      ? summary.kind === 'train'
-        ? configDifferences(summary.config, definedRunConfig(study, run), ADDED_AT_START)
-        : [{ field: 'kind', was: 'initialization', now: 'train' }]
-      : summary.kind === 'initialization'
-        ? configDifferences(summary.definition ?? {}, initializationDefinition(study, run))
-        : [{ field: 'kind', was: 'train', now: 'initialization' }];
-  if (differences.length > 0) {
-    throw usageError(
-      `${path} was made for another definition of run '${run.name}' than study ${study.name} now gives: ${describeDifferences(differences)}. ` +
-        `Its results are not reused: remove the summary to run '${run.name}' again as now defined, or restore the definition (and bump the study's version when a run changes meaning)`,
-    );
-  }
-  return summary;
 }
 
 /**
@@ -74,7 +49,9 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
   const out = options.out ?? join('runs', 'studies', study.name);
   const results = options.results ?? join('docs', 'experiments', study.name);
   makeDirectory(join(results, 'summaries'));
-  const runs = options.only ? study.runs.filter((r) => options.only!.includes(r.name)) : study.runs;
+  if (options.runIndex !== undefined && !(options.runIndex < study.runs.length))
+    throw usageError(`--run-index ${options.runIndex} is past the last run of study ${study.name} (it has ${study.runs.length}, indexed from 0)`);
+  const runs = options.runIndex !== undefined ? [study.runs[options.runIndex]] : options.only ? study.runs.filter((r) => options.only!.includes(r.name)) : study.runs;
   for (const wanted of options.only ?? [])
     if (!study.runs.some((r) => r.name === wanted)) throw usageError(`study ${study.name} has no run '${wanted}': its runs are ${study.runs.map((r) => r.name).join(', ')}`);
   const datasets = new Map<string, ImageDataset>();
@@ -142,7 +119,25 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
         }
         const config = readRunConfig(directory);
         if (history.length < config.epochs) throw new Error(`run '${run.name}' ended after ${history.length} of ${config.epochs} epochs`);
-        summary = summarizeTraining(study, run, directory);
+        // Summarised under the run's lock: a twin of this task (a double submit, a requeue) is
+        // refused here while this one writes, and finds the summary made when it gets the lock.
+        const lock = await lockRunDirectory(directory, { breakStale: options.breakStaleLock });
+        try {
+          if (finishedSummary(study, results, run)) {
+            log(`summary: ${summaryPath(results, run.name)} (made meanwhile by another process)`);
+            continue;
+          }
+          await writeFileAtomically(summaryPath(results, run.name), `${JSON.stringify(summarizeTraining(study, run, directory), null, 1)}\n`);
+        } finally {
+          lock.release();
+        }
+        log(`summary: ${summaryPath(results, run.name)}`);
+        if (stopSignal) {
+          log(`study ${study.name} stopped by ${stopSignal} after '${run.name}'; run the same command again to continue`);
+          process.exitCode = stopSignal === 'SIGTERM' ? 143 : 130;
+          return;
+        }
+        continue;
       }
       await writeFileAtomically(summaryPath(results, run.name), `${JSON.stringify(summary, null, 1)}\n`);
       log(`summary: ${summaryPath(results, run.name)}`);
@@ -168,7 +163,23 @@ export function addStudyCommand(program: Command): void {
     .option('--only <runs>', 'only these runs, comma-separated', (value: string) => value.split(',').map((v) => v.trim()))
     .option('--report', 'draw the figures and tables from the summaries (no training)')
     .option('--break-stale-lock', 'remove run locks that cannot be checked (another host’s, or unreadable); a dead process’s lock on this host is taken over without it')
+    .option('--run-index <i>', "only the run at this position of the study's runs (seeds expanded, from 0): one task of a job array", parseNonNegativeInteger)
+    .option('--slurm', 'submit the unfinished runs as a Slurm job array (a task per run) and the report as a job after it, instead of running them here')
+    .option('--dry-run', 'with --slurm: print the job scripts, submit nothing')
+    .option('--partition <name>', 'with --slurm: the partition')
+    .option('--time <limit>', 'with --slurm: the time limit of each task (e.g. 2:00:00)')
+    .option('--cpus-per-task <n>', "with --slurm: CPUs of each task (default: the runs' largest --workers)", parsePositiveInteger)
+    .option('--mem <size>', 'with --slurm: the memory of each task (e.g. 8G)')
+    .option('--sbatch <option>', 'with --slurm: another sbatch option, as it is (repeatable, e.g. --sbatch=--account=x)', (value: string, list: string[] = []) => [...list, value])
     .action(async (name: string | undefined, options: StudyCommandOptions) => {
+      const slurmOnly = (['dryRun', 'partition', 'time', 'cpusPerTask', 'mem', 'sbatch'] as const).filter((key) => options[key] !== undefined);
+      if (!options.slurm && slurmOnly.length > 0)
+        throw usageError(`${slurmOnly.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`).join(', ')} go${slurmOnly.length === 1 ? 'es' : ''} with --slurm`);
+      if (options.slurm && name) {
+        if (options.report || options.only || options.runIndex !== undefined) throw usageError('--slurm submits every unfinished run: leave out --report, --only and --run-index');
+        submitStudyToCluster(name, slurmSubmitter, options);
+        return;
+      }
       if (!name) {
         for (const study of listStudies()) console.log(`${study.padEnd(24)} ${loadStudy(study).description}`);
         return;
