@@ -105,7 +105,7 @@ describe.skipIf(!reachable)(
     }, 600_000);
 
     it('require-from-commonjs.cjs: require() of the packages works', () => {
-      expect(example('require-from-commonjs.cjs')).toMatch(/procresnet-166: 1,713,866 parameters/);
+      expect(example('require-from-commonjs.cjs')).toMatch(/procresnet-166: 1,713,866 parameters; plugins spectral-regularizer, spectral-monitor/);
     }, 300_000);
 
     it('the CLI from its tarball: --version and backends', () => {

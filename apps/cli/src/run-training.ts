@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
-import { activateBackend, buildNetworkSpec, countTrainableParameters, createTrainingPlugin, trainingSizeProblem, usageError } from '@procrustes/core';
+import { activateBackend, buildNetworkSpec, countTrainableParameters, trainingSizeProblem, usageError } from '@procrustes/core';
 import type { ImageDataset } from '@procrustes/data';
 import { loadDataset } from '@procrustes/data/node';
 import { RUN_DEFAULTS, type EpochMetrics, type RunConfig } from '@procrustes/train';
@@ -38,7 +38,8 @@ export async function runTraining(options: TrainFlags, log: (line: string) => vo
     config = fresh!;
   }
   // Sizes that cannot be allocated are refused before any data is read.
-  const sizeProblem = trainingSizeProblem(buildNetworkSpec(config.network), config.batchSize);
+  let spec = buildNetworkSpec(config.network);
+  const sizeProblem = trainingSizeProblem(spec, config.batchSize);
   if (sizeProblem) throw usageError(`${config.model} at batch ${config.batchSize} cannot be trained: ${sizeProblem}; use a smaller --batch or --width`);
   const active = await activateBackend(config.backend);
   const dataset: ImageDataset = await loadDataset(config.dataset, { dataDirectory: config.dataDirectory, log });
@@ -46,13 +47,13 @@ export async function runTraining(options: TrainFlags, log: (line: string) => vo
   if (h !== config.network.inputShape![0] || w !== config.network.inputShape![1] || c !== config.network.inputShape![2]) {
     if (options.resume) throw usageError(`the run was trained on ${config.network.inputShape!.join('×')} images, but ${dataset.name} has ${dataset.train.shape.join('×')}`);
     config.network = { ...config.network, inputShape: dataset.train.shape };
+    spec = buildNetworkSpec(config.network);
   }
   const trainCount = Math.min(dataset.train.count, config.limitTrain ?? Infinity);
   if (trainCount === 0) throw usageError(`the training set of ${dataset.name} (${dataset.source}) has no images: check its files`);
   if (trainCount < config.batchSize) throw usageError(`--batch ${config.batchSize} is larger than the training set (${trainCount} images): use --batch ${trainCount} or smaller`);
-  const spec = buildNetworkSpec(config.network);
   log(
-    `model     ${spec.name} (${config.network.block}, n=${config.network.n}, width ${config.network.width}), ${countTrainableParameters(buildNetworkSpec(config.network)).toLocaleString('en-US')} parameters`,
+    `model     ${spec.name} (${config.network.block}, n=${config.network.n}, width ${config.network.width}), ${countTrainableParameters(spec).toLocaleString('en-US')} parameters`,
   );
   log(`data      ${dataset.name}: ${dataset.source}; train ${limited(dataset.train.count, config.limitTrain)}, test ${limited(dataset.test.count, config.limitTest)}`);
   log(`backend   ${config.backend}: ${active.device}`);
@@ -72,7 +73,6 @@ export async function runTraining(options: TrainFlags, log: (line: string) => vo
       )
     : undefined;
   let barEpoch = -1;
-  const plugins = config.plugins.map((p) => createTrainingPlugin(p.name, p.options));
   // SIGINT/SIGTERM: finish the step in flight, save a checkpoint, and exit cleanly.
   const abort = new AbortController();
   let received: NodeJS.Signals | undefined;
@@ -96,7 +96,6 @@ export async function runTraining(options: TrainFlags, log: (line: string) => vo
     breakStaleLock: options.breakStaleLock,
     onNotice: (message) => log(`notice    ${message}`),
     checkpointEverySteps: options.checkpointEvery,
-    plugins,
     signal: abort.signal,
     onNonFinite: options.onNonfinite ?? 'stop',
     onProgress: (p) => {

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import {
   buildNetworkSpec,
+  createTrainingPlugin,
   getBackendPlugin,
   recordStreamsOf,
   usageError,
@@ -48,6 +49,7 @@ export interface TrainOptions {
   breakStaleLock?: boolean;
   /** Told one-line notices about the run (a dead process's lock taken over). */
   onNotice?: (message: string) => void;
+  /** The plugin instances (default: created from `config.plugins` through the plugin registry). */
   plugins?: TrainingPlugin[];
   onProgress?: (progress: StepProgress | EpochProgress) => void;
   /** Told every record as it is made (the run directory gets them too). */
@@ -89,7 +91,8 @@ export interface TrainResult {
  */
 export async function trainNetwork(options: TrainOptions): Promise<TrainResult> {
   const { runDirectory, config } = options;
-  const plugins = options.plugins ?? [];
+  // Without instances, the plugins the config names: a config never says more than the run does.
+  const plugins = options.plugins ?? config.plugins.map((p) => createTrainingPlugin(p.name, p.options));
   const streams = recordStreamsOf(plugins);
   const spec = buildNetworkSpec(config.network);
   const train = takeFirst(options.dataset.train, config.limitTrain);

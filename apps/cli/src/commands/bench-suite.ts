@@ -1,3 +1,4 @@
+import { RUN_DEFAULTS } from '@procrustes/train';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -5,7 +6,7 @@ import { writeFileAtomically } from '@procrustes/core/node';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { peakMatMulGflops, type BenchResult } from './bench.js';
+import { peakMatMulGflops, type BenchResult } from '../benchmark.js';
 import { formatTable } from '../table.js';
 
 /** One row of the suite: a `procrustes bench` configuration. */
@@ -165,7 +166,7 @@ export function addBenchSuiteCommand(program: Command): void {
   program
     .command('bench-suite')
     .description('the benchmark suite (pnpm bench): training throughput and peak memory per configuration, beside the PyTorch peer when installed')
-    .option('--backend <name>', 'backend plugin', 'wasm')
+    .option('--backend <name>', 'backend plugin', RUN_DEFAULTS.backend)
     .option('--write <file>', 'also write the table as Markdown to this file (between the bench-suite markers)')
     .option('--peer <script>', 'the PyTorch peer', join(process.cwd(), '..', 'shared', 'peers', 'torch_resnet.py'))
     .action(async (options: { backend: string; write?: string; peer: string }) => {

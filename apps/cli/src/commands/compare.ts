@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { FAMILIES, usageError, type Family } from '@procrustes/core';
 import { compareRuns, type CompareOptions } from '../compare-runs.js';
-import { addTrainOptions, givenOptions } from './train.js';
+import { addTrainOptions, givenOptions } from '../train-options.js';
 
 function parseFamilies(value: string): Family[] {
   const families = value.split(',').map((v) => v.trim());

@@ -1,3 +1,4 @@
+import { RUN_DEFAULTS } from '@procrustes/train';
 import type { Command } from 'commander';
 import { buildNetworkSpec, countTrainableParameters, MODEL_PRESETS } from '@procrustes/core';
 import { parseInputShape, parsePositiveInteger } from '../options.js';
@@ -9,7 +10,7 @@ export function addModelsCommand(program: Command): void {
     .description('list the model presets with depth and trainable parameter count')
     .option('--input <HxWxC>', 'input shape', parseInputShape, [32, 32, 3] as [number, number, number])
     .option('--classes <n>', 'number of classes', parsePositiveInteger, 10)
-    .option('--width <w>', 'base width', parsePositiveInteger, 16)
+    .option('--width <w>', 'base width', parsePositiveInteger, RUN_DEFAULTS.width)
     .option('--json', 'print JSON')
     .action((options: { input: [number, number, number]; classes: number; width: number; json?: boolean }) => {
       const models = MODEL_PRESETS.map((preset) => {

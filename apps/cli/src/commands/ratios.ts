@@ -1,3 +1,4 @@
+import { RUN_DEFAULTS } from '@procrustes/train';
 import { writeFile } from 'node:fs/promises';
 import { makeDirectory } from '@procrustes/core/node';
 import { join } from 'node:path';
@@ -27,13 +28,13 @@ export function addRatiosCommand(program: Command): void {
   program
     .command('ratios')
     .description('per-unit gradient norm ratios of one forward/backward pass (training mode) on a seeded random batch')
-    .option('--model <name>', 'model', 'resnet-20')
+    .option('--model <name>', 'model', RUN_DEFAULTS.model)
     .option('--input <HxWxC>', 'input shape', parseInputShape, [28, 28, 1] as [number, number, number])
     .option('--batch <n>', 'batch size', parsePositiveInteger, 32)
     .option('--seed <n>', 'seed of weights, inputs and labels', parseNonNegativeInteger, 1)
-    .option('--width <w>', 'base width', parsePositiveInteger, 16)
+    .option('--width <w>', 'base width', parsePositiveInteger, RUN_DEFAULTS.width)
     .option('--classes <n>', 'classes', parsePositiveInteger, 10)
-    .option('--backend <name>', 'backend plugin', 'wasm')
+    .option('--backend <name>', 'backend plugin', RUN_DEFAULTS.backend)
     .option('--export <dir>', 'write the weights (TensorFlow.js format), inputs.json and labels.json, for an independent implementation')
     .option('--json', 'print JSON')
     .option(
