@@ -1,5 +1,5 @@
 import { createRunConfig, resumeContradictions, RUN_DEFAULTS, runConfigOptionsOf, type RunConfig, type RunConfigOptions } from '@procrustes/train';
-import { usageError } from '@procrustes/core';
+import { usageError, type Initialization } from '@procrustes/core';
 
 /** The flags of `procrustes train` (and of a study's runs, which name the same settings); unset ones take `RUN_DEFAULTS`. */
 export interface TrainFlags {
@@ -17,6 +17,7 @@ export interface TrainFlags {
   pad?: number;
   flip?: boolean;
   width?: number;
+  init?: Initialization;
   backend?: string;
   out?: string;
   seed?: number;
@@ -62,6 +63,7 @@ export function runConfigOptionsFromFlags(flags: TrainFlags): Partial<RunConfigO
   return defined({
     model: flags.model,
     width: flags.width,
+    initialization: flags.init,
     dataset: flags.dataset,
     dataDirectory: flags.dataDir,
     limitTrain: flags.limitTrain,
@@ -97,6 +99,7 @@ const FIELD_FLAGS: Record<string, string> = {
   model: '--model',
   network: '--model',
   'network.width': '--width',
+  'network.initialization': '--init',
   dataset: '--dataset',
   dataDirectory: '--data-dir',
   limitTrain: '--limit-train',

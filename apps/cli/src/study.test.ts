@@ -98,7 +98,7 @@ describe('procrustes study', () => {
     const markdown = readFileSync(join(root, 'parts', 'README.md'), 'utf8');
     expect(markdown).toMatch(/\| procresnet-10 \| procresnet-10 \| 3 \|/);
     expect(markdown).toMatch(/\| plain-14 \| 14 \|/);
-    expect(markdown).toMatch(/resnet: mean \|log r\| ≈ [\d.]+ · ln L \/ L \(R² -?[\d.]+/);
+    expect(markdown).toMatch(/\| resnet \| he-fan-out \| [\d.]+ · ln L \/ L \(-?[\d.]+, \d+ %\) \| [\d.]+ \/ √L \(-?[\d.]+, \d+ %\) \| [\d.]+ · L\^-?[\d.]+ \(/);
   }, 240_000);
 
   it('stops after the run in hand, summarised, when SIGINT arrives as a run finishes (its last epoch reported)', async () => {

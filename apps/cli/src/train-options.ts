@@ -1,7 +1,7 @@
 // The flags of a training run, shared by the commands that train (train, compare).
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { usageError } from '@procrustes/core';
+import { INITIALIZATIONS, usageError } from '@procrustes/core';
 import { DATASET_NAMES } from '@procrustes/data';
 import { RUN_DEFAULTS } from '@procrustes/train';
 import { backendNames } from './backends.js';
@@ -30,6 +30,12 @@ export function addTrainOptions(command: Command): Command {
     .option('--flip', 'random horizontal flips (default on CIFAR)')
     .option('--no-flip', 'no random horizontal flips')
     .option('--width <w>', `base width (default ${RUN_DEFAULTS.width})`, parsePositiveInteger)
+    .addOption(
+      new Option(
+        '--init <scheme>',
+        "convolutions' initialisation: he-fan-out (default, He et al.'s code), he-fan-in (Chainer's), authors (the authors' ProcResNet code: fan-in, stem and transitions ×√½)",
+      ).choices([...INITIALIZATIONS]),
+    )
     .option('--backend <name>', `backend plugin (${backendNames().join(', ')}; default ${RUN_DEFAULTS.backend})`)
     .option('--out <dir>', 'run directory (default runs/<model>-<dataset>-seed<seed>)')
     .option('--seed <n>', `seed of initialisation, data order and augmentation (default ${RUN_DEFAULTS.seed})`, parseNonNegativeInteger)

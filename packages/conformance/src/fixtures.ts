@@ -39,7 +39,7 @@ export function parameterValues(network: NetworkSpec, seed: number): Map<string,
   const { values, state } = initialParameterValues(network, seed);
   let s = state;
   for (const p of network.parameters) {
-    if (p.initializer === 'he-normal-fan-out' || p.initializer === 'dense-uniform') continue;
+    if (p.initializer === 'he-normal' || p.initializer === 'dense-uniform') continue;
     const noise = new Float32Array(values.get(p.name)!.length);
     s = fillNormal(s, noise, 0.1);
     const v = values.get(p.name)!;

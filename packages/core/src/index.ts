@@ -18,7 +18,7 @@ export { BATCH_NORM_TRAINING, BATCH_NORM_TRAINING_GRAD, type BatchNormTrainingAt
 export { dense } from './layers/dense.js';
 export { relu } from './layers/relu.js';
 export { globalAveragePool } from './layers/global-average-pool.js';
-export { heNormalFanOut, uniformFanIn } from './layers/initializers.js';
+export { heNormal, heNormalFanOut, uniformFanIn } from './layers/initializers.js';
 
 export * from './network/spec.js';
 export { networkDepth, unitsPerStageForDepth, depthForms } from './network/depth.js';

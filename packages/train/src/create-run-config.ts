@@ -1,4 +1,4 @@
-import { parseModelName, trainingPluginDefaults, usageError } from '@procrustes/core';
+import { parseModelName, trainingPluginDefaults, usageError, type Initialization } from '@procrustes/core';
 import { DATASET_SHAPES, type Augmentation } from '@procrustes/data';
 import { DEFAULT_DIVERGENCE_FACTOR, type RunConfig } from './run-config.js';
 import { parseSchedule } from './schedule.js';
@@ -34,6 +34,8 @@ export type RegularizerChoice = { probability?: number; targets?: string } & Rec
 export type RunConfigOptions = { model: string } & Partial<Omit<RunConfig, 'model' | 'network' | 'schedule' | 'augmentation'>> & {
     /** Base width of the network (default 16). */
     width?: number;
+    /** How the convolutions are initialised (default he-fan-out; recorded in the network config only when chosen). */
+    initialization?: Initialization;
     /** 'multistep' (default: ×gamma at ½ and ¾ of training), 'cosine' or 'constant'. */
     schedule?: 'multistep' | 'cosine' | 'constant';
     milestones?: number[];
@@ -69,7 +71,7 @@ export function createRunConfig(options: RunConfigOptions): RunConfig {
   // Fields in the order config.json has always had them (JSON leaves out the unset ones).
   return {
     model: options.model,
-    network: { ...name, width: options.width ?? RUN_DEFAULTS.width, ...shape },
+    network: { ...name, width: options.width ?? RUN_DEFAULTS.width, ...shape, ...(options.initialization ? { initialization: options.initialization } : {}) },
     dataset,
     dataDirectory: options.dataDirectory,
     limitTrain: options.limitTrain,

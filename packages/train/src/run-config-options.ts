@@ -16,6 +16,7 @@ export function runConfigOptionsOf(config: RunConfig): RunConfigOptions {
   return {
     model: config.model,
     width: config.network.width,
+    initialization: config.network.initialization,
     dataset: config.dataset,
     dataDirectory: config.dataDirectory,
     limitTrain: config.limitTrain,

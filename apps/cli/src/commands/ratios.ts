@@ -2,9 +2,21 @@ import { RUN_DEFAULTS } from '@procrustes/train';
 import { writeFile } from 'node:fs/promises';
 import { makeDirectory } from '@procrustes/core/node';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { WinogradMode } from '@procrustes/backend-wasm';
-import { activateBackend, buildNetworkSpec, createRandomState, disposeParameters, fillNormal, initializeParameters, parseModelName, randomInteger, tf } from '@procrustes/core';
+import {
+  activateBackend,
+  buildNetworkSpec,
+  INITIALIZATIONS,
+  type Initialization,
+  createRandomState,
+  disposeParameters,
+  fillNormal,
+  initializeParameters,
+  parseModelName,
+  randomInteger,
+  tf,
+} from '@procrustes/core';
 import { saveWeights } from '@procrustes/core/node';
 import { probeBatch } from '@procrustes/probes';
 import { measuredWith, parseWinogradMode } from '../measurement.js';
@@ -17,6 +29,7 @@ interface RatiosOptions {
   batch: number;
   seed: number;
   width: number;
+  init?: Initialization;
   classes: number;
   backend: string;
   export?: string;
@@ -33,6 +46,7 @@ export function addRatiosCommand(program: Command): void {
     .option('--batch <n>', 'batch size', parsePositiveInteger, 32)
     .option('--seed <n>', 'seed of weights, inputs and labels', parseNonNegativeInteger, 1)
     .option('--width <w>', 'base width', parsePositiveInteger, RUN_DEFAULTS.width)
+    .addOption(new Option('--init <scheme>', "convolutions' initialisation (default he-fan-out)").choices([...INITIALIZATIONS]))
     .option('--classes <n>', 'classes', parsePositiveInteger, 10)
     .option('--backend <name>', 'backend plugin', RUN_DEFAULTS.backend)
     .option('--export <dir>', 'write the weights (TensorFlow.js format), inputs.json and labels.json, for an independent implementation')
@@ -45,7 +59,13 @@ export function addRatiosCommand(program: Command): void {
     )
     .action(async (options: RatiosOptions) => {
       await activateBackend(options.backend);
-      const spec = buildNetworkSpec({ ...parseModelName(options.model), width: options.width, inputShape: options.input, classes: options.classes });
+      const spec = buildNetworkSpec({
+        ...parseModelName(options.model),
+        width: options.width,
+        inputShape: options.input,
+        classes: options.classes,
+        ...(options.init ? { initialization: options.init } : {}),
+      });
       const parameters = initializeParameters(spec, options.seed);
       const [h, w, c] = options.input;
       const values = new Float32Array(options.batch * h * w * c);

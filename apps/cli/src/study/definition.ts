@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseModelName, usageError } from '@procrustes/core';
+import { parseModelName, usageError, type Initialization } from '@procrustes/core';
 import type { TrainFlags } from '../run-flags.js';
 
 /** Train options a study may set, with the names of the `train` command's options (camelCase). */
@@ -14,7 +14,18 @@ export type StudyTrainOptions = Partial<Omit<TrainFlags, 'out' | 'resume' | 'for
  */
 export type StudyRun =
   | ({ name: string; kind: 'train'; group?: string } & StudyTrainOptions & { model: string })
-  | { name: string; kind: 'initialization'; group?: string; model: string; width?: number; dataset?: string; batch?: number; seed?: number; recomputeUnits?: boolean };
+  | {
+      name: string;
+      kind: 'initialization';
+      group?: string;
+      model: string;
+      width?: number;
+      init?: Initialization;
+      dataset?: string;
+      batch?: number;
+      seed?: number;
+      recomputeUnits?: boolean;
+    };
 
 export interface StudyDefinition {
   name: string;
@@ -53,6 +64,7 @@ const TRAIN_KEYS = new Set<string>([
   'pad',
   'flip',
   'width',
+  'init',
   'backend',
   'seed',
   'limitTrain',
@@ -73,7 +85,7 @@ const TRAIN_KEYS = new Set<string>([
   'spectraEvery',
   'checkpointEvery',
 ]);
-const INITIALIZATION_KEYS = new Set(['model', 'width', 'dataset', 'batch', 'seed', 'recomputeUnits']);
+const INITIALIZATION_KEYS = new Set(['model', 'width', 'init', 'dataset', 'batch', 'seed', 'recomputeUnits']);
 
 /** Reads a study by name (one of apps/cli/studies) or from a path to its JSON file, and checks it. */
 export function loadStudy(nameOrPath: string): StudyDefinition {

@@ -1,3 +1,4 @@
+import type { Initialization } from '@procrustes/core';
 import { RUN_DEFAULTS, type RunConfig } from '@procrustes/train';
 import { runConfigFromFlags, type TrainFlags } from '../run-flags.js';
 import type { StudyDefinition, StudyRun } from './definition.js';
@@ -10,6 +11,8 @@ export interface InitializationDefinition {
   batch: number;
   seed: number;
   recomputeUnits: boolean;
+  /** Recorded only when chosen (absent: he-fan-out), so summaries made before the option stay valid. */
+  initialization?: Initialization;
 }
 
 /** The train flags a study run resolves to: the study's defaults, then the run's own (the rest are `RUN_DEFAULTS`). */
@@ -31,5 +34,6 @@ export function initializationDefinition(study: StudyDefinition, run: Extract<St
     batch: run.batch ?? 32,
     seed: run.seed ?? study.defaults.seed ?? RUN_DEFAULTS.seed,
     recomputeUnits: run.recomputeUnits ?? false,
+    ...((run.init ?? study.defaults.init) ? { initialization: run.init ?? study.defaults.init } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { writeFigures } from '@procrustes/report/node';
 import { isDefinedRatio } from '@procrustes/probes';
 import type { StudyDefinition } from './definition.js';
 import { hasSeeds, seedAccuracyFigure, seedMarkdown } from './seed-report.js';
+import { depthLawsMarkdown, depthRows, fitDepthLaws } from './depth-laws.js';
 import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
 
 // Ten colours that stay apart from each other (a study of three families at three depths has nine runs).
@@ -182,41 +183,28 @@ export function studySpectra(run: TrainingSummary): Figure | undefined {
   };
 }
 
-/** The least-squares c of mean |log r| ≈ c · ln L / L, and how far the points sit from it. */
-export function fitLogLOverL(points: Array<{ depth: number; value: number }>): { c: number; worstRelativeError: number; r2: number } {
-  const f = points.map((p) => Math.log(p.depth) / p.depth);
-  const c = points.reduce((s, p, i) => s + p.value * f[i], 0) / f.reduce((s, v) => s + v * v, 0);
-  const mean = points.reduce((s, p) => s + p.value, 0) / points.length;
-  const residual = points.reduce((s, p, i) => s + (p.value - c * f[i]) ** 2, 0);
-  const total = points.reduce((s, p) => s + (p.value - mean) ** 2, 0);
-  return { c, worstRelativeError: Math.max(...points.map((p, i) => Math.abs(p.value - c * f[i]) / p.value)), r2: total > 0 ? 1 - residual / total : 1 };
-}
-
-/** Mean |log r| of residual units against depth per family, log–log, with the fitted c·ln L / L. */
+/** Mean |log r| of residual units against depth per family (mean over seeds), log–log, with the three laws fitted. */
 export function studyDepthFigure(probes: InitializationSummary[]): Figure {
-  const families = [...new Set(probes.map((p) => p.family))];
-  const series = families.flatMap((family, k) => {
-    const points = probes.filter((p) => p.family === family && Number.isFinite(p.residual.mean) && !p.residual.undefined).sort((a, b) => a.depth - b.depth);
-    const fit = fitLogLOverL(points.map((p) => ({ depth: p.depth, value: p.residual.mean })));
+  const rows = depthRows(probes);
+  const keys = [...new Set(rows.map((r) => `${r.family}|${r.initialization}`))];
+  const series = keys.flatMap((key, k) => {
+    const [family, initialization] = key.split('|');
+    const name = initialization === 'he-fan-out' ? family : `${family} (${initialization})`;
+    const points = rows.filter((r) => r.family === family && r.initialization === initialization && Number.isFinite(r.residualMean) && r.residualMean > 0);
+    const colour = COLOURS[k % COLOURS.length];
     const depths = points.map((p) => p.depth);
     const grid = Array.from({ length: 40 }, (_, i) => Math.min(...depths) * (Math.max(...depths) / Math.min(...depths)) ** (i / 39));
+    const fits = points.length >= 2 ? fitDepthLaws(points.map((p) => ({ depth: p.depth, value: p.residualMean }))) : [];
     return [
-      {
+      { type: 'line' as const, name, data: points.map((p) => [p.depth, p.residualMean]), symbolSize: 7, lineStyle: { color: colour }, itemStyle: { color: colour } },
+      ...fits.map((fit, j) => ({
         type: 'line' as const,
-        name: family,
-        data: points.map((p) => [p.depth, p.residual.mean]),
-        symbolSize: 7,
-        lineStyle: { color: COLOURS[k % COLOURS.length] },
-        itemStyle: { color: COLOURS[k % COLOURS.length] },
-      },
-      {
-        type: 'line' as const,
-        name: `${family}: ${fit.c.toPrecision(3)} · ln L / L`,
-        data: grid.map((L) => [L, (fit.c * Math.log(L)) / L]),
+        name: `${name}: ${fit.formula}`,
+        data: grid.map((L) => [L, fit.predict(L)]),
         symbol: 'none',
-        lineStyle: { color: COLOURS[k % COLOURS.length], type: 'dotted' as const },
-        itemStyle: { color: COLOURS[k % COLOURS.length] },
-      },
+        lineStyle: { color: colour, type: (['dotted', 'dashed', 'solid'] as const)[j], width: 1 },
+        itemStyle: { color: colour },
+      })),
     ];
   });
   const svg = chartBelowLegend({
@@ -227,12 +215,14 @@ export function studyDepthFigure(probes: InitializationSummary[]): Figure {
   return {
     name: 'depth',
     title: 'Norm preservation against depth at initialisation',
-    caption: 'Mean |ln r| over the units that keep their shape, per family and depth (log–log), with the paper’s O(ln L / L) shape fitted per family (dotted).',
+    caption:
+      'Mean |ln r| over the units that keep their shape, per family and depth (mean over seeds; log–log), with three laws fitted per family: the paper’s c · ln L / L (dotted), c / √L (dashed) and a free power law a · L^b (thin solid).',
     svg,
   };
 }
 
 const percent = (x: number) => `${(100 * x).toFixed(2)} %`;
+const seedsOf = (probes: InitializationSummary[]) => [...new Set(probes.map((p) => p.seed))].sort((a, b) => a - b);
 
 /** The tables of the study's summaries, as Markdown. */
 export function studyMarkdown(study: StudyDefinition, summaries: RunSummary[], figures: Figure[]): string {
@@ -267,31 +257,26 @@ export function studyMarkdown(study: StudyDefinition, summaries: RunSummary[], f
     lines.push(
       '## At initialisation',
       '',
-      `Seeded batch of ${initial[0].batch} real ${initial[0].dataset} training images, seed ${initial[0].seed}, the same for every model.`,
+      seedsOf(initial).length > 1
+        ? `Seeded batches of ${initial[0].batch} real ${initial[0].dataset} training images, seeds ${seedsOf(initial).join(', ')} (the seed sets the weights and the batch; one batch per seed, the same for every model).`
+        : `Seeded batch of ${initial[0].batch} real ${initial[0].dataset} training images, seed ${initial[0].seed}, the same for every model.`,
       '',
     );
-    lines.push(
-      '| model | depth | mean \\|log r\\| residual | max \\|log r\\| residual | mean \\|log r\\| transitions | max \\|log r\\| transitions | δ |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    );
+    if (seedsOf(initial).length === 1)
+      lines.push(
+        '| model | depth | mean \\|log r\\| residual | max \\|log r\\| residual | mean \\|log r\\| transitions | max \\|log r\\| transitions | δ |',
+        '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+      );
     const value = (x: number | null, digits: number) => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
     const undefinedNote = (stats: { undefined?: number }) => (stats.undefined ? ` (r undefined at ${stats.undefined} units: gradient 0)` : '');
-    for (const s of [...initial].sort((a, b) => a.family.localeCompare(b.family) || a.depth - b.depth)) {
-      lines.push(
-        `| ${s.model} | ${s.depth} | ${value(s.residual.mean, 4)}${undefinedNote(s.residual)} | ${value(s.residual.max, 4)} | ${value(s.transitions.mean, 4)}${undefinedNote(s.transitions)} | ${value(s.transitions.max, 4)} | ${value(s.delta, 3)} |`,
-      );
-    }
+    if (seedsOf(initial).length === 1)
+      for (const s of [...initial].sort((a, b) => a.family.localeCompare(b.family) || a.depth - b.depth)) {
+        lines.push(
+          `| ${s.model} | ${s.depth} | ${value(s.residual.mean, 4)}${undefinedNote(s.residual)} | ${value(s.residual.max, 4)} | ${value(s.transitions.mean, 4)}${undefinedNote(s.transitions)} | ${value(s.transitions.max, 4)} | ${value(s.delta, 3)} |`,
+        );
+      }
     lines.push('');
-    for (const family of [...new Set(initial.map((s) => s.family))]) {
-      const points = initial
-        .filter((s) => s.family === family && Number.isFinite(s.residual.mean) && !s.residual.undefined)
-        .map((s) => ({ depth: s.depth, value: s.residual.mean }));
-      if (points.length < 2) continue;
-      const fit = fitLogLOverL(points);
-      lines.push(
-        `- ${family}: mean |log r| ≈ ${fit.c.toPrecision(3)} · ln L / L (R² ${fit.r2.toFixed(3)}, worst point ${(100 * fit.worstRelativeError).toFixed(0)} % off the curve)`,
-      );
-    }
+    lines.push(...depthLawsMarkdown(initial));
     lines.push('');
   }
   if (hasSeeds(summaries)) lines.push(...seedMarkdown(summaries));

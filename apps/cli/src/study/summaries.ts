@@ -167,7 +167,13 @@ export async function summarizeInitialization(
 ): Promise<InitializationSummary> {
   const started = performance.now();
   const { batch, seed } = definition;
-  const spec = buildNetworkSpec({ ...parseModelName(definition.model), width: definition.width, inputShape: dataset.train.shape, classes: dataset.classes });
+  const spec = buildNetworkSpec({
+    ...parseModelName(definition.model),
+    width: definition.width,
+    inputShape: dataset.train.shape,
+    classes: dataset.classes,
+    ...(definition.initialization ? { initialization: definition.initialization } : {}),
+  });
   const parameters = initializeParameters(spec, seed);
   const images = seededImages(dataset.train, batch, seed);
   const [host] = hostBatches(images, { batchSize: batch, statistics: channelStatistics(dataset.train) });

@@ -1,7 +1,17 @@
 import { conv2dOutputSize } from '../layers/conv2d.js';
 import { usageError } from '../errors.js';
 import { networkDepth } from './depth.js';
-import { BLOCK_KINDS, FAMILIES, type ConvolutionSpec, type NetworkConfig, type NetworkSpec, type ParameterSpec, type ResolvedNetworkConfig, type UnitSpec } from './spec.js';
+import {
+  BLOCK_KINDS,
+  FAMILIES,
+  INITIALIZATIONS,
+  type ConvolutionSpec,
+  type NetworkConfig,
+  type NetworkSpec,
+  type ParameterSpec,
+  type ResolvedNetworkConfig,
+  type UnitSpec,
+} from './spec.js';
 
 function checkPositiveInteger(value: number, what: string): void {
   if (!Number.isInteger(value) || value <= 0) throw usageError(`${what} must be a positive integer, got ${value}`);
@@ -21,7 +31,10 @@ export function resolveNetworkConfig(config: NetworkConfig): ResolvedNetworkConf
     width: config.width ?? 16,
     inputShape: config.inputShape ?? [32, 32, 3],
     classes: config.classes ?? 10,
+    ...(config.initialization !== undefined ? { initialization: config.initialization } : {}),
   };
+  if (resolved.initialization !== undefined && !INITIALIZATIONS.includes(resolved.initialization))
+    throw usageError(`unknown initialization '${resolved.initialization}': choose one of ${INITIALIZATIONS.join(', ')}`);
   checkPositiveInteger(resolved.n, 'n (units per stage)');
   checkPositiveInteger(resolved.width, 'width');
   checkPositiveInteger(resolved.classes, 'classes');
@@ -49,7 +62,7 @@ export function buildNetworkSpec(config: NetworkConfig): NetworkSpec {
 
   const addConvolution = (name: string, kernelSize: number, stride: number, inChannels: number, outChannels: number, inputSize: [number, number]): ConvolutionSpec => {
     const outputSize: [number, number] = [conv2dOutputSize(inputSize[0], kernelSize, stride), conv2dOutputSize(inputSize[1], kernelSize, stride)];
-    parameters.push({ name, shape: [kernelSize, kernelSize, inChannels, outChannels], trainable: true, initializer: 'he-normal-fan-out' });
+    parameters.push({ name, shape: [kernelSize, kernelSize, inChannels, outChannels], trainable: true, initializer: 'he-normal' });
     return { name, kernelSize, stride, inChannels, outChannels, inputSize, outputSize };
   };
   const addBatchNorm = (prefix: string, channels: number): void => {

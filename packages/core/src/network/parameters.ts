@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { heNormalFanOut, uniformFanIn } from '../layers/initializers.js';
+import { heNormal, uniformFanIn } from '../layers/initializers.js';
 import { createRandomState, type RandomState } from '../random.js';
 import type { NetworkSpec, ParameterSpec } from './spec.js';
 
@@ -10,11 +10,14 @@ export type NetworkParameters = Record<string, tf.Variable>;
 export function initialParameterValues(spec: NetworkSpec, seed: number): { values: Map<string, Float32Array>; state: RandomState } {
   let state = createRandomState(seed);
   const values = new Map<string, Float32Array>();
+  const scheme = spec.config.initialization ?? 'he-fan-out';
+  // The authors' ProcResNet code scales the stem and the transitions by √½ (ARCHITECTURES.md).
+  const halved = new Set(scheme === 'authors' ? [spec.stem.convolution.name, ...spec.spectralTargets.map((c) => c.name)] : []);
   for (const p of spec.parameters) {
     const size = p.shape.reduce((a, b) => a * b, 1);
     switch (p.initializer) {
-      case 'he-normal-fan-out': {
-        const drawn = heNormalFanOut(p.shape, state);
+      case 'he-normal': {
+        const drawn = heNormal(p.shape, scheme === 'he-fan-out' ? 'fan-out' : 'fan-in', halved.has(p.name) ? Math.SQRT1_2 : 1, state);
         state = drawn.state;
         values.set(p.name, drawn.values);
         break;

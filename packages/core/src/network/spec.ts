@@ -16,9 +16,20 @@ export interface NetworkConfig {
   /** [height, width, channels] of one input image. */
   inputShape?: readonly [number, number, number];
   classes?: number;
+  /**
+   * How the convolutions are initialised (default 'he-fan-out'; absent in a config means it):
+   * 'he-fan-out' He-normal with std √(2/(k²·cout)), as He et al.'s pre-activation code;
+   * 'he-fan-in' He-normal with std √(2/(k²·cin)), Chainer's default; 'authors' the authors'
+   * ProcResNet code: fan-in, the stem and the procresnet transitions scaled by √½.
+   */
+  initialization?: Initialization;
 }
 
-export type ResolvedNetworkConfig = Required<NetworkConfig>;
+export const INITIALIZATIONS = ['he-fan-out', 'he-fan-in', 'authors'] as const;
+export type Initialization = (typeof INITIALIZATIONS)[number];
+
+/** A network config with its defaults filled; the initialisation stays as given (absent: he-fan-out), so configs that never chose one keep their text. */
+export type ResolvedNetworkConfig = Required<Omit<NetworkConfig, 'initialization'>> & Pick<NetworkConfig, 'initialization'>;
 
 /** One convolution of the network: where its kernel lives and the sizes it sees. */
 export interface ConvolutionSpec {
@@ -56,7 +67,8 @@ export interface UnitSpec {
   shortcutConvolution?: ConvolutionSpec;
 }
 
-export type ParameterInitializer = 'he-normal-fan-out' | 'ones' | 'zeros' | 'dense-uniform';
+/** How a parameter starts: a convolution's He-normal draw (its mode and gain from the network's `initialization`), ones, zeros, or a dense layer's uniform. */
+export type ParameterInitializer = 'he-normal' | 'ones' | 'zeros' | 'dense-uniform';
 
 export interface ParameterSpec {
   name: string;

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { depthRows, fitDepthLaws } from './depth-laws.js';
+import type { InitializationSummary } from './summaries.js';
+
+describe('depth laws', () => {
+  const depths = [20, 56, 110, 164, 272, 632, 1001];
+
+  it('recovers each law from points that follow it exactly, and ranks the others below it', () => {
+    const exact = {
+      'c · ln L / L': (L: number) => (0.8 * Math.log(L)) / L,
+      'c / √L': (L: number) => 0.3 / Math.sqrt(L),
+      'a · L^b': (L: number) => 2 * L ** -0.545,
+    };
+    for (const [law, f] of Object.entries(exact)) {
+      const fits = fitDepthLaws(depths.map((depth) => ({ depth, value: f(depth) })));
+      const own = fits.find((fit) => fit.law === law)!;
+      expect(own.r2).toBeCloseTo(1, 10);
+      expect(own.worstRelativeError).toBeLessThan(1e-9);
+      for (const depth of depths) expect(own.predict(depth)).toBeCloseTo(f(depth), 10);
+    }
+    const fits = fitDepthLaws(depths.map((depth) => ({ depth, value: exact['c / √L'](depth) })));
+    expect(fits.find((f) => f.law === 'a · L^b')!.formula).toBe('0.300 · L^-0.500');
+    expect(fits.find((f) => f.law === 'c · ln L / L')!.r2).toBeLessThan(0.99);
+  });
+
+  it('aggregates probes over seeds per family, initialisation and depth, naming the worst residual block', () => {
+    const probe = (seed: number, ratios: number[], initialization?: string): InitializationSummary =>
+      ({
+        family: 'resnet',
+        model: 'resnet-20',
+        depth: 20,
+        seed,
+        ratios,
+        units: ratios.map((_, index) => ({ index, kind: 'residual', transition: index === 1 })),
+        residual: { mean: ratios.filter((_, i) => i !== 1).reduce((s, r) => s + Math.abs(Math.log(r)), 0) / (ratios.length - 1), max: 0, undefined: 0 },
+        delta: seed + 0.5,
+        definition: { model: 'resnet-20', width: 16, dataset: 'x', batch: 16, seed, recomputeUnits: false, ...(initialization ? { initialization } : {}) },
+      }) as unknown as InitializationSummary;
+    const rows = depthRows([probe(0, [Math.E, 100, 1]), probe(1, [1, 100, Math.E ** 2]), probe(0, [1, 1, 1], 'authors')]);
+    expect(rows).toHaveLength(2);
+    const [authors, fanOut] = rows;
+    expect(authors.initialization).toBe('authors');
+    expect(fanOut).toMatchObject({ seeds: 2, residualMean: 0.75, worst: { block: 3, seed: 1 }, deltaMean: 1, deltaMax: 1.5 });
+    expect(fanOut.worst!.logRatio).toBeCloseTo(2, 12);
+    expect(fanOut.residualSd).toBeCloseTo(Math.sqrt(2 * 0.25 ** 2), 12);
+  });
+});
