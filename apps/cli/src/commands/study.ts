@@ -16,25 +16,16 @@ import { measuredWith } from '../measurement.js';
 import type { TrainFlags } from '../run-flags.js';
 import { runTraining } from '../run-training.js';
 import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
-import { submitStudyToCluster } from '../study/cluster-submission.js';
+import { submitStudyToCluster, type ClusterOptions } from '../study/cluster-submission.js';
 import { slurmSubmitter } from '../study/job-array.js';
 
-export interface StudyCommandOptions {
-  out?: string;
-  results?: string;
+export interface StudyCommandOptions extends ClusterOptions {
   report?: boolean;
   only?: string[];
   /** Only the run at this position of the study's runs (seeds expanded): one task of a job array. */
   runIndex?: number;
   breakStaleLock?: boolean;
   slurm?: boolean;
-  dryRun?: boolean;
-  partition?: string;
-  time?: string;
-  cpusPerTask?: number;
-  mem?: string;
-  sbatch?: string[];
-  log?: (line: string) => void;
 }
 
 /**

@@ -4,7 +4,7 @@ import { usageError } from '@procrustes/core';
 import { makeDirectory } from '@procrustes/core/node';
 import { loadStudy } from './definition.js';
 import { finishedSummary } from './finished-summary.js';
-import { writeJobScripts, type JobArrayRequest, type JobArraySubmitter } from './job-array.js';
+import { shellQuote, writeJobScripts, type JobArrayRequest, type JobArraySubmitter } from './job-array.js';
 import { definedRunConfig } from './run-definition.js';
 
 export interface ClusterOptions {
@@ -19,8 +19,6 @@ export interface ClusterOptions {
   sbatch?: string[];
   log?: (line: string) => void;
 }
-
-const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /**
  * Submits a study's unfinished runs as one job array (a task per run, seeds included), each
@@ -45,12 +43,12 @@ export function submitStudyToCluster(
     return { indices };
   }
   const workers = Math.max(1, ...indices.map((i) => study.runs[i]).flatMap((run) => (run.kind === 'train' ? [definedRunConfig(study, run).workers ?? 1] : [1])));
-  const cli = `${quote(process.execPath)} ${quote(resolve(process.argv[1]))}`;
+  const cli = `${shellQuote(process.execPath)} ${shellQuote(resolve(process.argv[1]))}`;
   const request: JobArrayRequest = {
     name: `procrustes-${study.name}`,
     indices,
-    taskCommand: `${cli} study ${quote(definition)} --run-index "$TASK_INDEX" --out ${quote(out)} --results ${quote(results)}`,
-    afterCommand: `${cli} study ${quote(definition)} --report --results ${quote(results)}`,
+    taskCommand: `${cli} study ${shellQuote(definition)} --run-index "$TASK_INDEX" --out ${shellQuote(out)} --results ${shellQuote(results)}`,
+    afterCommand: `${cli} study ${shellQuote(definition)} --report --results ${shellQuote(results)}`,
     workingDirectory: process.cwd(),
     logDirectory: join(out, 'slurm'),
     resources: { partition: options.partition, time: options.time, cpusPerTask: options.cpusPerTask ?? workers, memory: options.mem, extra: options.sbatch },

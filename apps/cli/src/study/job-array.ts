@@ -33,7 +33,8 @@ export interface JobArraySubmitter {
   submit(scriptPaths: { array: string; after: string }): { arrayJob: string; afterJob: string };
 }
 
-const quote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+/** A value as one word of a POSIX shell command. */
+export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 function slurmHeader(request: JobArrayRequest, name: string, output: string): string[] {
   const { resources } = request;
@@ -67,7 +68,7 @@ export const slurmSubmitter: JobArraySubmitter = {
       // A preempted or failed node's task runs again and resumes from its checkpoint.
       '#SBATCH --requeue',
       'set -euo pipefail',
-      `cd ${quote(request.workingDirectory)}`,
+      `cd ${shellQuote(request.workingDirectory)}`,
       'TASK_INDEX="$SLURM_ARRAY_TASK_ID"',
       `exec ${request.taskCommand}`,
       '',
@@ -75,7 +76,7 @@ export const slurmSubmitter: JobArraySubmitter = {
     const after = [
       ...slurmHeader({ ...request, resources: { ...request.resources, cpusPerTask: 1 } }, `${request.name}-report`, `${request.logDirectory}/%j.out`),
       'set -euo pipefail',
-      `cd ${quote(request.workingDirectory)}`,
+      `cd ${shellQuote(request.workingDirectory)}`,
       `exec ${request.afterCommand}`,
       '',
     ].join('\n');
