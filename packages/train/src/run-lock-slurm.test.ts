@@ -44,3 +44,18 @@ describe('run locks under Slurm', () => {
     lock.release();
   });
 });
+
+describe('lock drafts', () => {
+  it("removes the drafts of processes killed while writing a lock, and keeps a live process's", async () => {
+    const { existsSync } = await import('node:fs');
+    writeFileSync(join(directory, 'lock.999999.tmp'), '{"pid":999999');
+    writeFileSync(join(directory, `lock.${process.ppid}.tmp`), '{');
+    writeFileSync(join(directory, 'lock.takeover'), '999999');
+    const lock = await lockRunDirectory(directory);
+    expect(existsSync(join(directory, 'lock.999999.tmp'))).toBe(false);
+    expect(existsSync(join(directory, 'lock.takeover'))).toBe(false);
+    expect(existsSync(join(directory, `lock.${process.ppid}.tmp`))).toBe(true);
+    lock.release();
+    rmSync(join(directory, `lock.${process.ppid}.tmp`));
+  });
+});

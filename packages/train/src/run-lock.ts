@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { link, open, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -121,6 +121,33 @@ async function createLock(path: string, owner: LockOwner): Promise<boolean> {
 }
 
 /**
+ * Removes the drafts (`lock.<pid>.tmp`) and the takeover mutex that processes killed while
+ * writing a lock left behind; those of a process still running (one racing for the lock now)
+ * are kept.
+ */
+function removeDeadLockDrafts(runDirectory: string): void {
+  // A takeover's mutex left by a killed process goes too (it holds that process's pid).
+  const mutex = join(runDirectory, `${LOCK_FILE}.takeover`);
+  const holder = Number(readText(mutex));
+  if (readText(mutex) !== undefined && !(Number.isInteger(holder) && holder > 1 && holder !== process.pid && isRunning(holder))) {
+    try {
+      unlinkSync(mutex);
+    } catch {
+      // removed meanwhile
+    }
+  }
+  for (const name of readdirSync(runDirectory)) {
+    const pid = Number(/^lock\.(\d+)\.tmp$/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || (pid > 1 && isRunning(pid))) continue;
+    try {
+      unlinkSync(join(runDirectory, name));
+    } catch {
+      // removed by another process meanwhile
+    }
+  }
+}
+
+/**
  * Replaces a lock that `expected` (its text) still holds, one process at a time: a second
  * process that found the same dead lock waits its turn and then finds it taken.
  */
@@ -195,6 +222,7 @@ export async function lockRunDirectory(runDirectory: string, options: { breakSta
     }
     if (text !== undefined && (await replaceLock(path, text, owner))) break;
   }
+  removeDeadLockDrafts(runDirectory);
   // Released on every exit this process gets to see (not SIGKILL: the next writer takes that lock over).
   const onExit = () => release();
   process.once('exit', onExit);
