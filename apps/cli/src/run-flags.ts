@@ -135,7 +135,8 @@ const PLUGIN_FLAGS: Record<string, (options: Partial<RunConfigOptions>) => unkno
   probeEvery: (o) => o.probeEvery,
   spectraEvery: (o) => o.spectraEvery,
 };
-const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
+/** A train option's flag as the user types it (`spectralMode` → `--spectral-mode`). */
+export const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`;
 
 /**
  * The run's config for --resume with the flags the user gave laid over it (through the one

@@ -13,7 +13,7 @@ import { definedRunConfig, initializationDefinition, resolvedTrainFlags } from '
 import { summarizeInitialization, summarizeTraining, type RunSummary } from '../study/summaries.js';
 import { finishedSummary, summaryPath } from '../study/finished-summary.js';
 import { measuredWith } from '../measurement.js';
-import type { TrainFlags } from '../run-flags.js';
+import { flagName, type TrainFlags } from '../run-flags.js';
 import { runTraining } from '../run-training.js';
 import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
 import { submitStudyToCluster, type ClusterOptions } from '../study/cluster-submission.js';
@@ -164,8 +164,7 @@ export function addStudyCommand(program: Command): void {
     .option('--sbatch <option>', 'with --slurm: another sbatch option, as it is (repeatable, e.g. --sbatch=--account=x)', (value: string, list: string[] = []) => [...list, value])
     .action(async (name: string | undefined, options: StudyCommandOptions) => {
       const slurmOnly = (['dryRun', 'partition', 'time', 'cpusPerTask', 'mem', 'sbatch'] as const).filter((key) => options[key] !== undefined);
-      if (!options.slurm && slurmOnly.length > 0)
-        throw usageError(`${slurmOnly.map((k) => `--${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}`).join(', ')} go${slurmOnly.length === 1 ? 'es' : ''} with --slurm`);
+      if (!options.slurm && slurmOnly.length > 0) throw usageError(`${slurmOnly.map(flagName).join(', ')} go${slurmOnly.length === 1 ? 'es' : ''} with --slurm`);
       if (options.slurm && name) {
         if (options.report || options.only || options.runIndex !== undefined) throw usageError('--slurm submits every unfinished run: leave out --report, --only and --run-index');
         submitStudyToCluster(name, slurmSubmitter, options);
