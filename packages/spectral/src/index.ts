@@ -2,8 +2,8 @@ export { convSingularValues, convSingularValuesOf, complexSingularValues, type S
 export { readKernel, checkKernel, type KernelData, type KernelInput } from './kernel.js';
 export { polyphaseKernel } from './polyphase.js';
 export { kernelDft, inverseKernelDft, type KernelSpectrum } from './dft.js';
-export { projectConvSpectrum, projectKernelExact, type SpectrumTarget, type ProjectionOptions } from './project-conv-spectrum.js';
-export { projectConvSpectrumRepeated, type RepeatedProjection, type RepeatedProjectionOptions } from './project-conv-spectrum-repeated.js';
+export { projectConvSpectrum, projectKernelExact, projectMatrixSpectrum, type SpectrumTarget, type ProjectionOptions } from './project-conv-spectrum.js';
+export { projectConvSpectrumRepeated, projectKernelRepeated, type RepeatedProjection, type RepeatedProjectionOptions } from './project-conv-spectrum-repeated.js';
 export { newtonSchulzPolarFactors } from './newton-schulz.js';
 export { convOperatorNorm, type OperatorNormOptions } from './conv-operator-norm.js';
 export {

@@ -1,6 +1,6 @@
 import { tf, usageError } from '@procrustes/core';
 import { convSingularValuesOf } from './conv-singular-values.js';
-import { checkInputSize, readKernel, type KernelData, type KernelInput } from './kernel.js';
+import { checkInputSize, checkKernel, readKernel, type KernelData, type KernelInput } from './kernel.js';
 import { projectKernelExact, type SpectrumTarget } from './project-conv-spectrum.js';
 
 export interface RepeatedProjectionOptions {
@@ -59,11 +59,23 @@ export async function projectConvSpectrumRepeated(
   target: SpectrumTarget,
   options: RepeatedProjectionOptions = {},
 ): Promise<RepeatedProjection<tf.Tensor4D | KernelData>> {
+  const repeated = projectKernelRepeated(await readKernel(kernel), inputSize, target, options);
+  const result = kernel instanceof tf.Tensor ? tf.tensor4d(Float32Array.from(repeated.kernel.data), repeated.kernel.shape) : repeated.kernel;
+  return { ...repeated, kernel: result };
+}
+
+/** `projectConvSpectrumRepeated` on a kernel on the host, synchronously (for tfjs-layers constraints, whose `apply` is synchronous). */
+export function projectKernelRepeated(
+  kernel: KernelData,
+  inputSize: readonly number[],
+  target: SpectrumTarget,
+  options: RepeatedProjectionOptions = {},
+): RepeatedProjection<KernelData> {
   const tolerance = options.tolerance ?? 0.01;
   const maxRounds = options.maxRounds ?? 200;
   if (!(tolerance >= 0)) throw usageError(`tolerance must be a non-negative number, got ${tolerance}`);
   if (!(Number.isInteger(maxRounds) && maxRounds >= 1)) throw usageError(`maxRounds must be a positive integer, got ${maxRounds}`);
-  let current = await readKernel(kernel);
+  let current = checkKernel(kernel);
   const size = checkInputSize(inputSize, current, 1);
   let values = convSingularValuesOf(current, size);
   let deviation = deviationOf(values, target);
@@ -74,6 +86,5 @@ export async function projectConvSpectrumRepeated(
     deviation = deviationOf(values, target);
     rounds++;
   }
-  const result = kernel instanceof tf.Tensor ? tf.tensor4d(Float32Array.from(current.data), current.shape) : current;
-  return { kernel: result, rounds, largest: values[0]!, smallest: values[values.length - 1]!, deviation, converged: deviation <= tolerance };
+  return { kernel: current, rounds, largest: values[0]!, smallest: values[values.length - 1]!, deviation, converged: deviation <= tolerance };
 }

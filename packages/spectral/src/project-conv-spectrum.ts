@@ -32,6 +32,10 @@ function checkTarget(target: SpectrumTarget): void {
 
 /** U·f(Σ)·Vᵀ of a real matrix: scale·U·Vᵀ or U·min(Σ, max)·Vᵀ. */
 function projectMatrix(matrix: Matrix, target: SpectrumTarget): Matrix {
+  return projectMatrixWithWeights(matrix, target).matrix;
+}
+
+function projectMatrixWithWeights(matrix: Matrix, target: SpectrumTarget): { matrix: Matrix; weights: number[] } {
   const svd = new SVD(matrix, { autoTranspose: true });
   const u = svd.leftSingularVectors;
   const v = svd.rightSingularVectors;
@@ -40,7 +44,20 @@ function projectMatrix(matrix: Matrix, target: SpectrumTarget): Matrix {
   const weights = sigma.map((s) => (target.mode === 'procrustes' ? target.scale : Math.min(s, target.max)));
   const scaledU = new Matrix(u.rows, k);
   for (let i = 0; i < u.rows; i++) for (let j = 0; j < k; j++) scaledU.set(i, j, u.get(i, j) * weights[j]);
-  return scaledU.mmul(v.subMatrix(0, v.rows - 1, 0, k - 1).transpose());
+  return { matrix: scaledU.mmul(v.subMatrix(0, v.rows - 1, 0, k - 1).transpose()), weights };
+}
+
+/**
+ * The nearest matrix (Frobenius) with the target spectrum: all singular values `scale`
+ * (Procrustes) or capped at `max` (clip). A row-major rows×columns matrix, in float64 on the host:
+ * a dense layer's kernel, whose operator is the plain matrix. Returns the matrix and its singular
+ * values after the projection (largest first).
+ */
+export function projectMatrixSpectrum(data: ArrayLike<number>, rows: number, columns: number, target: SpectrumTarget): { matrix: Float64Array; singularValues: number[] } {
+  checkTarget(target);
+  if (data.length !== rows * columns) throw usageError(`a ${rows}×${columns} matrix needs ${rows * columns} values, got ${data.length}`);
+  const { matrix, weights } = projectMatrixWithWeights(Matrix.from1DArray(rows, columns, Array.from(data)), target);
+  return { matrix: Float64Array.from(matrix.to1DArray()), singularValues: weights };
 }
 
 /** Replaces each frequency's matrix (exactly, on the host); conjugate partners by symmetry. */

@@ -1,0 +1,131 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { cpuBackendPlugin } from '@procrustes/backend-cpu';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { convGeometryOf } from './bind-constraints.js';
+import { constraintsCallback } from './constraints-callback.js';
+import { procrustes, SpectralConstraint, spectralClip } from './spectral-constraint.js';
+import type { Constraint } from './tfjs-internals.js';
+import { denseSingularValues, explicitOperatorSingularValues } from './test-support/explicit-operator.js';
+
+beforeAll(async () => {
+  await cpuBackendPlugin.activate();
+});
+
+// A user's small CNN: a strided 'same' convolution with a bias on odd-sized input, a Dense head;
+// kernels drawn large so that every bound has work to do, and a learning rate that pushes them.
+function userModel(convolutionConstraint?: Constraint, denseConstraint?: Constraint) {
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({
+        inputShape: [7, 7, 1],
+        filters: 3,
+        kernelSize: 3,
+        strides: 2,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: 1 }),
+        kernelConstraint: convolutionConstraint,
+        name: 'conv',
+      }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({
+        units: 2,
+        activation: 'softmax',
+        kernelInitializer: tfl.initializers.randomNormal({ stddev: 1, seed: 2 }),
+        kernelConstraint: denseConstraint,
+        name: 'head',
+      }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+const data = () => {
+  const x = tf.randomNormal([16, 7, 7, 1], 0, 2, 'float32', 3);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      [...Array(16).keys()].map((i) => i % 2),
+      'int32',
+    ),
+    2,
+  );
+  return { x, y };
+};
+
+const convolutionNorm = (model: tfl.LayersModel) =>
+  explicitOperatorSingularValues(model.getLayer('conv').getWeights()[0] as tf.Tensor4D, convGeometryOf(model.getLayer('conv')))[0]!;
+
+describe('constraints during fit', () => {
+  it("tfjs-layers 4.22 ignores a kernelConstraint in fit: the operator's norm is far above the bound after training", async () => {
+    const model = userModel(spectralClip({ max: 1, inputSize: 7, strides: 2 }), tfl.constraints.maxNorm({ maxValue: 1, axis: 0 }));
+    const { x, y } = data();
+    await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, shuffle: false });
+    expect(convolutionNorm(model)).toBeGreaterThan(2);
+    const columnNorms = tf.norm(model.getLayer('head').getWeights()[0]!, 'euclidean', 0).arraySync() as number[];
+    expect(Math.max(...columnNorms)).toBeGreaterThan(1.5);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it('with constraintsCallback the exact spectrum after fit is within the bound: spectralClip on the Conv2D (geometry from the layer), procrustes on the Dense', async () => {
+    const clip = spectralClip({ max: 1, tolerance: 0.01 });
+    const model = userModel(clip, procrustes({ scale: 1 }));
+    const { x, y } = data();
+    const tensorsBefore = tf.memory().numTensors;
+    await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, shuffle: false, callbacks: [constraintsCallback()] });
+    expect(tf.memory().numTensors - tensorsBefore).toBeLessThanOrEqual(2); // fit keeps one per epoch itself
+    expect(clip.getConfig()).toMatchObject({ inputSize: [7, 7], strides: [2, 2], padding: 'same' });
+    expect(clip.lastProjection!.converged).toBe(true);
+    expect(convolutionNorm(model)).toBeLessThanOrEqual(1.01 + 1e-5);
+    for (const value of denseSingularValues(model.getLayer('head').getWeights()[0]!)) expect(value).toBeCloseTo(1, 4);
+    // The bias is left alone: it trained.
+    expect(Math.max(...(model.getLayer('conv').getWeights()[1]!.dataSync() as Float32Array).map(Math.abs))).toBeGreaterThan(0);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
+  it("applies tfjs's own constraints too (maxNorm), every 2 steps; with probability 0 it applies none", async () => {
+    const { x, y } = data();
+    const model = userModel(undefined, tfl.constraints.maxNorm({ maxValue: 1, axis: 0 }));
+    await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, shuffle: false, callbacks: [constraintsCallback({ every: 2 })] });
+    const columnNorms = tf.norm(model.getLayer('head').getWeights()[0]!, 'euclidean', 0).arraySync() as number[];
+    expect(Math.max(...columnNorms)).toBeLessThanOrEqual(1 + 1e-5); // 4 steps: the last one was followed by an application
+    const never = userModel(undefined, tfl.constraints.maxNorm({ maxValue: 1, axis: 0 }));
+    await never.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, shuffle: false, callbacks: [constraintsCallback({ probability: 0 })] });
+    expect(Math.max(...(tf.norm(never.getLayer('head').getWeights()[0]!, 'euclidean', 0).arraySync() as number[]))).toBeGreaterThan(1.5);
+    tf.dispose([x, y]);
+    model.dispose();
+    never.dispose();
+  });
+
+  it('survives model.save and tf.loadLayersModel, with the geometry taken from the layer, and keeps bounding after loading', async () => {
+    const model = userModel(spectralClip({ max: 0.5 }));
+    const { x, y } = data();
+    await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [constraintsCallback()] });
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(
+      tf.io.withSaveHandler(async (artifacts) => {
+        saved = artifacts;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+    expect(JSON.stringify(saved!.modelTopology)).toContain('"class_name":"SpectralConstraint"');
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const constraint = (loaded.getLayer('conv').weights[0]!.constraint as SpectralConstraint | undefined)!;
+    expect(constraint).toBeInstanceOf(SpectralConstraint);
+    expect(constraint.getConfig()).toEqual({ mode: 'clip', max: 0.5, inputSize: [7, 7], strides: [2, 2], padding: 'same', tolerance: 0.01, maxRounds: 100 });
+    loaded.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
+    await loaded.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [constraintsCallback()] });
+    expect(convolutionNorm(loaded)).toBeLessThanOrEqual(0.505 + 1e-5);
+    tf.dispose([x, y]);
+    model.dispose();
+    loaded.dispose();
+  });
+
+  it('refuses a bad schedule by name', () => {
+    expect(() => constraintsCallback({ every: 0 })).toThrow(/every must be a positive integer, got 0/);
+    expect(() => constraintsCallback({ probability: 2 })).toThrow(/probability must be between 0 and 1, got 2/);
+  });
+});
