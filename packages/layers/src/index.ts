@@ -2,3 +2,6 @@ export { spectralClip, procrustes, SpectralConstraint, type SpectralConstraintOp
 export { constraintsCallback, applyConstraints, type ConstraintsCallbackOptions } from './constraints-callback.js';
 export { bindConstraints, convGeometryOf } from './bind-constraints.js';
 export { tfjsPadding, circularGridSize, type ConvGeometry } from './conv-geometry.js';
+export { gradientRatios, type GradientRatiosOptions } from './gradient-ratios.js';
+export { gradientRatiosCallback, type GradientRatiosCallback } from './gradient-ratios-callback.js';
+export { residualBoundaries, namedBoundaries, graphSteps, runGraph, type Boundary, type GraphStep } from './model-graph.js';

@@ -19,3 +19,11 @@ function constraintBaseClass(): abstract new () => Constraint {
 
 export const ConstraintBase = constraintBaseClass();
 export type { Constraint };
+
+/**
+ * The loss functions a model was compiled with: a functional model keeps them as
+ * `lossFunctions`; a Sequential compiles its inner functional model (its private `model`).
+ */
+export function compiledLossFunctions(model: tfl.LayersModel): tfl.LayersModel['lossFunctions'] | undefined {
+  return model.lossFunctions ?? (model as unknown as { model?: tfl.LayersModel }).model?.lossFunctions;
+}

@@ -15,7 +15,16 @@ export interface GradientTap {
   dispose(): void;
 }
 
-const perSampleNorm = (x: tf.Tensor): tf.Tensor1D => tf.tidy(() => tf.sqrt(tf.sum(tf.square(x), [1, 2, 3]))) as tf.Tensor1D;
+/** ‖x_i‖ of each sample i (the first axis), for a tensor of any rank ≥ 2 (feature maps, features). */
+export const perSampleNorm = (x: tf.Tensor): tf.Tensor1D =>
+  tf.tidy(() =>
+    tf.sqrt(
+      tf.sum(
+        tf.square(x),
+        Array.from({ length: x.rank - 1 }, (_, i) => i + 1),
+      ),
+    ),
+  ) as tf.Tensor1D;
 
 export function createGradientTap(): GradientTap {
   const gradientNorms = new Map<number, tf.Tensor1D>();

@@ -10,9 +10,9 @@ export interface RatioSummary {
   delta: number;
 }
 
-export interface UnitRatios {
+export interface UnitRatios<Kind extends string = UnitKind> {
   index: number;
-  kind: UnitKind;
+  kind: Kind;
   /** Gradient norm ratio ‖∂E/∂x_l‖ / ‖∂E/∂x_{l+1}‖ per sample, summarised; ratioMean is the batch mean. */
   ratioMean: number;
   /**
@@ -25,8 +25,8 @@ export interface UnitRatios {
   forward: RatioSummary;
 }
 
-export interface NormRatios {
-  units: UnitRatios[];
+export interface NormRatios<Kind extends string = UnitKind> {
+  units: UnitRatios<Kind>[];
   /** δ of the network: the largest δ_l over its units. */
   delta: number;
 }
@@ -49,15 +49,23 @@ export function summarize(values: number[]): RatioSummary {
   };
 }
 
-/** Per-unit ratios from a tap that saw one forward and backward pass. */
-export async function normRatios(spec: NetworkSpec, tap: GradientTap): Promise<NormRatios> {
+/** Per-unit ratios of a network from a tap that saw one forward and backward pass. */
+export function normRatios(spec: NetworkSpec, tap: GradientTap): Promise<NormRatios> {
+  return unitNormRatios(spec.units, tap);
+}
+
+/**
+ * Per-unit ratios from a tap that saw one forward and backward pass: unit l's input is tap
+ * index l and its output index l + 1 (any model whose blocks are numbered so).
+ */
+export async function unitNormRatios<Kind extends string>(units: readonly { index: number; kind: Kind }[], tap: GradientTap): Promise<NormRatios<Kind>> {
   const read = async (map: Map<number, { data(): Promise<unknown> }>, index: number): Promise<Float32Array> => {
     const t = map.get(index);
     if (!t) throw new Error(`no norm recorded for unit ${index}: run a forward and backward pass with the tap first`);
     return (await t.data()) as Float32Array;
   };
-  const units: UnitRatios[] = [];
-  for (const unit of spec.units) {
+  const ratios: UnitRatios<Kind>[] = [];
+  for (const unit of units) {
     const [gIn, gOut, xIn, xOut] = await Promise.all([
       read(tap.gradientNorms, unit.index),
       read(tap.gradientNorms, unit.index + 1),
@@ -69,7 +77,7 @@ export async function normRatios(spec: NetworkSpec, tap: GradientTap): Promise<N
     const summary = summarize(gradient);
     const frobenius = (norms: Float32Array) => Math.sqrt(norms.reduce((sum, n) => sum + n * n, 0));
     const batchRatio = frobenius(gIn) / frobenius(gOut);
-    units.push({ index: unit.index, kind: unit.kind, ratioMean: summary.mean, batchRatio, gradient: summary, forward: summarize(forward) });
+    ratios.push({ index: unit.index, kind: unit.kind, ratioMean: summary.mean, batchRatio, gradient: summary, forward: summarize(forward) });
   }
-  return { units, delta: Math.max(...units.map((u) => u.gradient.delta)) };
+  return { units: ratios, delta: Math.max(...ratios.map((u) => u.gradient.delta)) };
 }

@@ -1,7 +1,7 @@
 import { usageError, type TrainingPlugin, type TrainingPluginFactory, type UnitTap } from '@procrustes/core';
 import { createGradientTap, mergeGradientTaps, type GradientTap } from './gradient-tap.js';
 import { normRatios } from './norm-ratios.js';
-import { PROBES_STREAM, type ProbeRecord } from './probe-record.js';
+import { PROBES_STREAM, probeRecordOf } from './probe-record.js';
 
 export interface ProbePluginOptions {
   /** Record every k-th step (default 10). */
@@ -37,24 +37,9 @@ export function createProbePlugin(options: ProbePluginOptions = {}): ProbePlugin
       current = [];
       const ratios = await normRatios(context.network, tap);
       tap.dispose();
-      const record: ProbeRecord = {
-        step: context.step,
-        epoch: context.epoch,
-        loss: (await context.loss.data())[0],
-        delta: ratios.delta,
-        units: ratios.units.map((u) => ({
-          index: u.index,
-          kind: u.kind,
-          downsamples: context.network.units[u.index].stride > 1,
-          ratioMean: u.ratioMean,
-          batchRatio: u.batchRatio,
-          median: u.gradient.median,
-          p5: u.gradient.p5,
-          p95: u.gradient.p95,
-          delta: u.gradient.delta,
-          forwardMean: u.forward.mean,
-        })),
-      };
+      const record = probeRecordOf({ step: context.step, epoch: context.epoch, loss: (await context.loss.data())[0] }, ratios, (index) => ({
+        downsamples: context.network.units[index].stride > 1,
+      }));
       return [{ stream: PROBES_STREAM, record: { ...record } }];
     },
     dispose() {

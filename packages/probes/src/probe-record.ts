@@ -1,10 +1,14 @@
 /** The stream the probe plugin writes: `<run>/probes.jsonl`, one record per probed step. */
 export const PROBES_STREAM = 'probes';
 
+import type { NormRatios } from './norm-ratios.js';
+
 /** One unit of a probe record. */
 export interface UnitProbeRecord {
   index: number;
   kind: string;
+  /** The block's name where the model names it (a tfjs-layers model's Add layer). */
+  name?: string;
   /** The unit halves the resolution (stride > 1). */
   downsamples?: boolean;
   /** Batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ over samples. */
@@ -28,4 +32,28 @@ export interface ProbeRecord {
   /** δ: the largest unit delta. */
   delta: number;
   units: UnitProbeRecord[];
+}
+
+/** The record of one probed step, from its ratios; `unitExtras` adds what the model knows of a unit (its name, whether it downsamples). */
+export function probeRecordOf(
+  step: { step: number; epoch: number; loss: number },
+  ratios: NormRatios<string>,
+  unitExtras: (index: number) => { name?: string; downsamples?: boolean } = () => ({}),
+): ProbeRecord {
+  return {
+    ...step,
+    delta: ratios.delta,
+    units: ratios.units.map((u) => ({
+      index: u.index,
+      kind: u.kind,
+      ...unitExtras(u.index),
+      ratioMean: u.ratioMean,
+      batchRatio: u.batchRatio,
+      median: u.gradient.median,
+      p5: u.gradient.p5,
+      p95: u.gradient.p95,
+      delta: u.gradient.delta,
+      forwardMean: u.forward.mean,
+    })),
+  };
 }
