@@ -5,3 +5,4 @@ export { tfjsPadding, circularGridSize, type ConvGeometry } from './conv-geometr
 export { gradientRatios, type GradientRatiosOptions } from './gradient-ratios.js';
 export { gradientRatiosCallback, type GradientRatiosCallback } from './gradient-ratios-callback.js';
 export { residualBoundaries, namedBoundaries, graphSteps, runGraph, type Boundary, type GraphStep } from './model-graph.js';
+export { networkLayersModel, layerNameOf, type NetworkLayersModel } from './network-layers-model.js';

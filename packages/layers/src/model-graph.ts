@@ -71,8 +71,10 @@ function unitInput(parting: SymbolicTensor, consumers: Map<number, number>): Sym
 /**
  * The residual blocks' boundaries x_0 … x_L, found as the tfjs-layers graph shows them: each
  * `Add` layer ends a block; its input x_l is where the Add's inputs part (the shortcut and the
- * residual branch), moved back before a pre-activation (normalisation, activation) that only
- * this block reads, so that x_l is the unit's input as in the paper; x_L is the last Add's output.
+ * residual branch), or, for a projection shortcut that shares the block's pre-activation with the
+ * branch (x → BN → ReLU → shortcut convolution and branch), the tensor before that
+ * normalisation and activation, so that x_l is the unit's input as in the paper; x_L is the last
+ * Add's output.
  */
 export function residualBoundaries(model: tfl.LayersModel): Boundary[] {
   const steps = graphSteps(model);
@@ -100,7 +102,10 @@ export function residualBoundaries(model: tfl.LayersModel): Boundary[] {
     if (common.length === 0)
       throw usageError(`the inputs of Add layer '${add.layer.name}' share no tensor: it is not a residual block; name the block boundaries (boundaries: [...])`);
     const parting = common.reduce((latest, tensor) => ((order.get(tensor.id) ?? -1) > (order.get(latest.id) ?? -1) ? tensor : latest));
-    return { tensor: unitInput(parting, consumers), name: add.layer.name };
+    // An identity shortcut carries the parting tensor itself: the unit begins there. A projection
+    // shortcut may share the unit's pre-activation with the branch: the unit begins before it.
+    const identity = add.inputs.some((tensor) => tensor.id === parting.id);
+    return { tensor: identity ? parting : unitInput(parting, consumers), name: add.layer.name };
   });
   const last = adds[adds.length - 1]!;
   boundaries.push({ tensor: last.outputs[0]!, name: 'output' });
