@@ -6,3 +6,4 @@ export { gradientRatios, type GradientRatiosOptions } from './gradient-ratios.js
 export { gradientRatiosCallback, type GradientRatiosCallback } from './gradient-ratios-callback.js';
 export { residualBoundaries, namedBoundaries, graphSteps, runGraph, type Boundary, type GraphStep } from './model-graph.js';
 export { networkLayersModel, layerNameOf, type NetworkLayersModel } from './network-layers-model.js';
+export { spectralNormalization, SpectralNormalization, type SpectralNormalizationOptions } from './spectral-normalization.js';
