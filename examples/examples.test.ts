@@ -99,6 +99,15 @@ describe.skipIf(!reachable)(
       }
     }, 300_000);
 
+    it('resnet-tfjs-layers-probes.mjs: a functional ResNet with Procrustes shortcuts, ratios per block during fit, saved and loaded with its constraints', () => {
+      const output = example('resnet-tfjs-layers-probes.mjs', ['runs']);
+      expect(output.match(/^step \d+: block1 r=\d\.\d+, block2 ↓ r=\d\.\d+, block3 r=\d\.\d+$/gm)).toHaveLength(2);
+      const offset = Number(/max \|WWᵀ − I\| = (\S+)/.exec(output)?.[1]);
+      expect(offset).toBeLessThan(0.025);
+      expect(output).toMatch(/keeps its constraint SpectralConstraint \{"mode":"procrustes","scale":1,"inputSize":\[16,16\],"strides":\[2,2\]/);
+      expect(output).toMatch(/predictions differ by 0$/m);
+    }, 300_000);
+
     it('train-with-defaults.mjs then probes-on-checkpoint.mjs: train from the library, then probe the checkpoint', () => {
       const trained = example('train-with-defaults.mjs', ['runs/example']);
       expect(trained).toMatch(/resnet-8: train loss \d\.\d+, test accuracy \d+\.\d %/);

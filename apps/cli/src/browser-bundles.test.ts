@@ -9,10 +9,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Every published library package; the CLI is a Node program, not a library for bundles.
-const libraries = readdirSync(join(root, 'packages')).map((name) => {
-  const directory = join(root, 'packages', name);
-  return { name: JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')).name as string, directory };
-});
+const libraries = readdirSync(join(root, 'packages'))
+  .map((name) => {
+    const directory = join(root, 'packages', name);
+    const manifest = JSON.parse(readFileSync(join(directory, 'package.json'), 'utf8')) as { name: string; private?: boolean };
+    return { name: manifest.name, directory, published: manifest.private !== true };
+  })
+  .filter((library) => library.published);
 
 /**
  * The Node built-ins a failed browser build could not resolve, with the file importing each.
