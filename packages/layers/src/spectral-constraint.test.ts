@@ -45,6 +45,20 @@ describe('spectralClip on a Conv2D kernel', () => {
     w.dispose();
   });
 
+  it("given only the input size, bounds the layer whatever its stride and padding (the grid n + k − 1 contains every geometry's operator)", () => {
+    const w = kernel([3, 3, 2, 2], 0.8, 9);
+    const clipped = spectralClip({ max: 1, inputSize: 8 }).apply(w) as tf.Tensor4D;
+    for (const geometry of [
+      { inputSize: [8, 8], strides: [2, 2], padding: 'same' },
+      { inputSize: [8, 8], strides: [1, 1], padding: 'valid' },
+      { inputSize: [8, 8], strides: [3, 3], padding: 'same' },
+    ] as ConvGeometry[]) {
+      expect(explicitOperatorSingularValues(w, geometry)[0]).toBeGreaterThan(1.2);
+      expect(explicitOperatorSingularValues(clipped, geometry)[0], JSON.stringify(geometry)).toBeLessThanOrEqual(1.01 + 1e-5);
+    }
+    tf.dispose([w, clipped]);
+  });
+
   it('leaves a kernel already within the bound as it is', () => {
     const geometry: ConvGeometry = { inputSize: [7, 7], strides: [1, 1], padding: 'same' };
     const w = kernel([3, 3, 2, 2], 0.05, 7);
@@ -84,10 +98,31 @@ describe('the constraints on a Dense kernel', () => {
   });
 });
 
+describe('a kernel written before the input size is known', () => {
+  it('is left as it is, said once (tfjs writes every weight when it loads a model): a saved model stays loadable', () => {
+    const w = kernel([3, 3, 1, 1], 1, 1);
+    const constraint = spectralClip({ max: 1 });
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      const same = constraint.apply(w);
+      constraint.apply(w).dispose();
+      expect(tf.max(tf.abs(tf.sub(same, w))).dataSync()[0]).toBe(0);
+      same.dispose();
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/before the constraint knew its layer's input size, and was left as it is: pass inputSize/);
+    expect(constraint.lastProjection).toBeUndefined();
+    w.dispose();
+  });
+});
+
 describe('bad inputs', () => {
   it('names the problem and the fix', () => {
     const w = kernel([3, 3, 1, 1], 1, 1);
-    expect(() => spectralClip({ max: 1 }).apply(w)).toThrow(/does not know the convolution's input size: pass inputSize/);
     expect(() => spectralClip({ max: -1 })).toThrow(/max must be a non-negative number, got -1/);
     expect(() => procrustes({ scale: 0 })).toThrow(/scale must be a positive number, got 0/);
     expect(() => spectralClip({ max: 1, inputSize: [8, 8], padding: 'causal' as never })).toThrow(/padding 'causal' is not supported/);

@@ -7,7 +7,11 @@ import { ConstraintBase } from './tfjs-internals.js';
 export interface SpectralConstraintOptions {
   /** The Conv2D layer's input height and width (a number for both); taken from the layer when bound. */
   inputSize?: number | [number, number];
-  /** The layer's strides and padding; taken from the layer when bound (defaults 1 and 'same'). */
+  /**
+   * The layer's strides and padding; taken from the layer when bound. Without them the grid is
+   * the input plus k − 1 (stride 1, 'same'), which contains the operator of every stride and
+   * padding, so the bound holds whatever they are (a layer's own grid is only smaller).
+   */
   strides?: number | [number, number];
   padding?: 'same' | 'valid';
   /** Relative distance from the target at which the repeated projection stops (default 0.01). */
@@ -43,8 +47,9 @@ export class SpectralConstraint extends ConstraintBase {
   private readonly tolerance: number;
   private readonly maxRounds: number;
   private readonly givenGeometry: SpectralConstraintOptions;
-  /** What the last `apply` reached, or undefined before the first. */
+  /** What the last `apply` reached, or undefined before the first (or when it did not know the input size). */
   lastProjection: ConstraintProjection | undefined;
+  private warnedUnbound = false;
 
   constructor(config: Config) {
     super();
@@ -93,9 +98,16 @@ export class SpectralConstraint extends ConstraintBase {
     if (w.rank === 2) return this.applyToMatrix(w);
     if (w.rank !== 4) throw usageError(`${this.name} constrains Conv2D kernels [kh, kw, in, out] and Dense kernels [in, out], got a kernel of shape [${w.shape}]`);
     if (this.geometry === undefined) {
-      throw usageError(
-        `${this.name} does not know the convolution's input size: pass inputSize (and strides, padding) when making it, or let constraintsCallback / bindConstraints(model) take them from the layer`,
-      );
+      // tfjs applies constraints where the user cannot step in (loading a saved model writes
+      // every weight): the kernel is left as it is, said once, rather than making the model unloadable.
+      if (!this.warnedUnbound) {
+        console.warn(
+          `${this.name}: a kernel was written before the constraint knew its layer's input size, and was left as it is: pass inputSize when making the constraint, or train with constraintsCallback (or call bindConstraints(model)), which take it from the layer`,
+        );
+        this.warnedUnbound = true;
+      }
+      this.lastProjection = undefined;
+      return tf.clone(w);
     }
     const shape = w.shape as [number, number, number, number];
     const grid = circularGridSize(this.geometry, [shape[0], shape[1]]);

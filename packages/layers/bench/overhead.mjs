@@ -1,0 +1,104 @@
+// The cost of this package's mechanisms in a tfjs-layers fit, on one WASM thread: a step of a
+// small functional ResNet (32×32×3, widths 16/32/64, two blocks per stage, batch 64) without
+// them, with constraints applied by constraintsCallback on several schedules, and with every 3×3
+// convolution wrapped in spectralNormalization; and one exact clip of a 3×3×64×64 convolution at
+// 32×32. Run it alone on the machine: `pnpm --filter @procrustes/layers bench`.
+import os from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { wasmBackendPlugin } from '@procrustes/backend-wasm';
+import { projectKernelRepeated } from '@procrustes/spectral';
+import { constraintsCallback, procrustes, spectralClip, spectralNormalization } from '../dist/index.js';
+
+const device = (await wasmBackendPlugin.activate()).device;
+const BATCH = 64;
+const STEPS = Number(process.env.STEPS ?? 12);
+
+function resnet({ wrap = false, shortcutConstraint, convolutionConstraint } = {}) {
+  let seed = 0;
+  const conv = (options) => {
+    const layer = tfl.layers.conv2d({
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      kernelInitializer: tfl.initializers.heNormal({ seed: ++seed }),
+      kernelConstraint: convolutionConstraint?.(),
+      ...options,
+    });
+    return wrap && options.kernelSize === undefined ? spectralNormalization({ layer }) : layer;
+  };
+  const preActivation = (x) => tfl.layers.reLU().apply(tfl.layers.batchNormalization().apply(x));
+  const input = tfl.input({ shape: [32, 32, 3] });
+  let x = conv({ filters: 16 }).apply(input);
+  for (const [stage, filters] of [16, 32, 64].entries()) {
+    for (let block = 0; block < 2; block++) {
+      const stride = stage > 0 && block === 0 ? 2 : 1;
+      const activated = preActivation(x);
+      const h = conv({ filters }).apply(preActivation(conv({ filters, strides: stride }).apply(activated)));
+      const shortcut =
+        stride === 1
+          ? x
+          : tfl.layers
+              .conv2d({
+                filters,
+                kernelSize: 1,
+                strides: 2,
+                useBias: false,
+                kernelInitializer: tfl.initializers.heNormal({ seed: ++seed }),
+                kernelConstraint: shortcutConstraint?.(),
+              })
+              .apply(activated);
+      x = tfl.layers.add().apply([shortcut, h]);
+    }
+  }
+  const output = tfl.layers.dense({ units: 10, activation: 'softmax' }).apply(tfl.layers.globalAveragePooling2d({}).apply(preActivation(x)));
+  const model = tfl.model({ inputs: input, outputs: output });
+  model.compile({ optimizer: tf.train.sgd(0.05), loss: 'categoricalCrossentropy' });
+  return model;
+}
+
+const x = tf.randomNormal([BATCH * STEPS, 32, 32, 3], 0, 1, 'float32', 1);
+const y = tf.oneHot(
+  tf.tensor1d(
+    Array.from({ length: BATCH * STEPS }, (_, i) => i % 10),
+    'int32',
+  ),
+  10,
+);
+
+/** Seconds per fit step, after one warm-up epoch of the same steps. */
+async function stepSeconds(model, callbacks = () => []) {
+  await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0, shuffle: false, callbacks: callbacks() });
+  const start = performance.now();
+  await model.fit(x, y, { epochs: 1, batchSize: BATCH, verbose: 0, shuffle: false, callbacks: callbacks() });
+  return (performance.now() - start) / 1000 / STEPS;
+}
+
+const rows = [];
+const baseline = await stepSeconds(resnet());
+rows.push(['no constraints', baseline]);
+for (const every of [1, 10]) {
+  rows.push([`procrustes on the 1×1 shortcuts, every ${every}`, await stepSeconds(resnet({ shortcutConstraint: () => procrustes() }), () => [constraintsCallback({ every })])]);
+}
+for (const every of [1, 10, 100]) {
+  rows.push([
+    `spectralClip(1) on every 3×3 convolution, every ${every}`,
+    await stepSeconds(resnet({ convolutionConstraint: () => spectralClip({ max: 1 }) }), () => [constraintsCallback({ every })]),
+  ]);
+}
+rows.push(['spectralNormalization on every 3×3 convolution', await stepSeconds(resnet({ wrap: true }))]);
+
+const kernel = { shape: [3, 3, 64, 64], data: Float64Array.from({ length: 3 * 3 * 64 * 64 }, (_, i) => Math.sin(i * 12.9898) * 0.2) };
+const start = performance.now();
+const clip = projectKernelRepeated(kernel, [34, 34], { mode: 'clip', max: 1 }, { maxRounds: 1 });
+const clipSeconds = (performance.now() - start) / 1000;
+
+console.log(
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, ${device}; ${STEPS} steps of batch ${BATCH} after as many warm-up steps.\n`,
+);
+console.log('| fit step of the example ResNet | seconds | × no constraints |\n| --- | ---: | ---: |');
+for (const [name, seconds] of rows) console.log(`| ${name} | ${seconds.toFixed(3)} | ${(seconds / baseline).toFixed(2)} |`);
+console.log(
+  `\nOne exact clip of a 3×3×64×64 convolution at 32×32 ('same': the 34×34 grid), one round: ${clipSeconds.toFixed(1)} s (largest singular value after it ${clip.largest.toFixed(3)}).`,
+);
+tf.dispose([x, y]);
