@@ -7,6 +7,7 @@ import { constraintsCallback } from './constraints-callback.js';
 import { procrustes, SpectralConstraint, spectralClip } from './spectral-constraint.js';
 import type { Constraint } from './tfjs-internals.js';
 import { denseSingularValues, explicitOperatorSingularValues } from './test-support/explicit-operator.js';
+import { saveToMemory } from './test-support/save-to-memory.js';
 
 beforeAll(async () => {
   await cpuBackendPlugin.activate();
@@ -104,15 +105,9 @@ describe('constraints during fit', () => {
     const model = userModel(spectralClip({ max: 0.5 }));
     const { x, y } = data();
     await model.fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, callbacks: [constraintsCallback()] });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    expect(JSON.stringify(saved!.modelTopology)).toContain('"class_name":"SpectralConstraint"');
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const saved = await saveToMemory(model);
+    expect(JSON.stringify(saved.modelTopology)).toContain('"class_name":"SpectralConstraint"');
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved));
     const constraint = (loaded.getLayer('conv').weights[0]!.constraint as SpectralConstraint | undefined)!;
     expect(constraint).toBeInstanceOf(SpectralConstraint);
     expect(constraint.getConfig()).toEqual({ mode: 'clip', max: 0.5, inputSize: [7, 7], strides: [2, 2], padding: 'same', tolerance: 0.01, maxRounds: 100 });

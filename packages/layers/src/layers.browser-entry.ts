@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { constraintsCallback, gradientRatios, spectralClip } from './index.js';
+import { saveToMemory } from './test-support/save-to-memory.js';
 
 export async function runInPage(): Promise<{ largest: number; converged: boolean; ratios: number[]; loadedConstraint: string; tensorsLeft: number }> {
   await cpuBackendPlugin.activate();
@@ -28,14 +29,8 @@ export async function runInPage(): Promise<{ largest: number; converged: boolean
   // tfjs-layers' fit keeps a tensor per epoch and the optimizer's own: counted from here.
   const before = tf.memory().numTensors;
   const record = await gradientRatios(model, x, y);
-  let saved: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      saved = artifacts;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+  const saved = await saveToMemory(model);
+  const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved));
   const loadedConstraint = JSON.stringify((loaded.getLayer('stem').getConfig() as { kernelConstraint: unknown }).kernelConstraint);
   loaded.dispose();
   const tensorsLeft = tf.memory().numTensors - before;

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gradientRatios } from './gradient-ratios.js';
 import { residualBoundaries } from './model-graph.js';
 import { layerNameOf, networkLayersModel } from './network-layers-model.js';
+import { saveToMemory } from './test-support/save-to-memory.js';
 
 beforeAll(async () => {
   await cpuBackendPlugin.activate();
@@ -55,14 +56,8 @@ describe("the project's networks as tfjs-layers models", () => {
         expect(Math.abs(unit.forwardMean / core.units[l]!.forward.mean - 1), `unit ${l} forward`).toBeLessThan(1e-4);
       }
 
-      let saved: tf.io.ModelArtifacts | undefined;
-      await model.save(
-        tf.io.withSaveHandler(async (artifacts) => {
-          saved = artifacts;
-          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-        }),
-      );
-      const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+      const saved = await saveToMemory(model);
+      const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved));
       const loadedLogits = loaded.predict(x) as tf.Tensor;
       expect(tf.max(tf.abs(tf.sub(loadedLogits, layersLogits))).dataSync()[0]).toBe(0);
       tf.dispose([x, labels, y, coreLogits, layersLogits, loadedLogits, ...Object.values(parameters)]);

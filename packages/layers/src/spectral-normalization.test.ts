@@ -5,6 +5,7 @@ import { Matrix, SVD } from 'ml-matrix';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SpectralNormalization, spectralNormalization } from './spectral-normalization.js';
 import { explicitOperatorSingularValues } from './test-support/explicit-operator.js';
+import { saveToMemory } from './test-support/save-to-memory.js';
 
 beforeAll(async () => {
   await cpuBackendPlugin.activate();
@@ -37,7 +38,9 @@ describe('spectralNormalization', () => {
     const wrapper = model.getLayer('normalized') as SpectralNormalization;
     const x = tf.randomNormal([8, 8, 8, 2], 0, 1, 'float32', 3);
     const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 1, 0, 1, 0], 'int32'), 2);
-    await model.fit(x, y, { epochs: 40, batchSize: 8, verbose: 0 });
+    await model.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0, shuffle: false });
+    // The estimate follows the kernel as it trains; with the kernel held, its steps converge.
+    for (let call = 0; call < 300; call++) tf.tidy(() => void wrapper.apply(x, { training: true }));
     const kernel = wrapper.layer.getWeights()[0] as tf.Tensor4D;
     const geometry = { inputSize: [8, 8] as [number, number], strides: [2, 2] as [number, number], padding: 'same' as const };
     const exact = explicitOperatorSingularValues(kernel, geometry);
@@ -84,14 +87,8 @@ describe('spectralNormalization', () => {
     const x = tf.randomNormal([4, 8, 8, 2], 0, 1, 'float32', 5);
     const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2);
     await model.fit(x, y, { epochs: 3, batchSize: 4, verbose: 0 });
-    let saved: tf.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        saved = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const saved = await saveToMemory(model);
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved));
     expect(loaded.getLayer('normalized')).toBeInstanceOf(SpectralNormalization);
     const difference = tf.max(tf.abs(tf.sub(model.predict(x) as tf.Tensor, loaded.predict(x) as tf.Tensor))).dataSync()[0];
     expect(difference).toBe(0);
