@@ -1,3 +1,4 @@
+import { Matrix, SVD } from 'ml-matrix';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { activateBackend, registerBackendPlugin, tf } from '@procrustes/core';
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
@@ -34,5 +35,34 @@ describe('convOperatorNorm (power iteration on the backend)', () => {
     expect(same).toBeLessThanOrEqual(circularLarger * (1 + 1e-5));
     expect(valid).toBeLessThanOrEqual(same * (1 + 1e-5));
     expect(valid).toBeGreaterThan(0);
+  });
+
+  it("with explicit padding [[0, 1], [0, 1]] it is the operator of tfjs's 'same' at stride 2 on an even size (explicit matrix), which symmetric 'same' is not", async () => {
+    await activateBackend('cpu');
+    const kernel = tf.randomNormal([3, 3, 2, 2], 0, 1, 'float32', 6) as tf.Tensor4D;
+    // The operator tfjs computes, as an explicit matrix: conv2d 'same' on every basis input.
+    const rows = tf.tidy(() => tf.reshape(tf.conv2d(tf.reshape(tf.eye(128), [128, 8, 8, 2]) as tf.Tensor4D, kernel, 2, 'same'), [128, -1]));
+    const largest = new SVD(new Matrix(rows.arraySync() as number[][]), { autoTranspose: true }).diagonal[0]!;
+    const tfjsSame = await convOperatorNorm(kernel, [8, 8], {
+      stride: 2,
+      padding: [
+        [0, 1],
+        [0, 1],
+      ],
+      tolerance: 1e-9,
+      maxIterations: 2000,
+    });
+    expect(Math.abs(tfjsSame / largest - 1)).toBeLessThan(1e-4);
+    const symmetric = await convOperatorNorm(kernel, [8, 8], { stride: 2, padding: 'same', tolerance: 1e-9, maxIterations: 2000 });
+    expect(Math.abs(symmetric / largest - 1)).toBeGreaterThan(1e-3);
+    await expect(
+      convOperatorNorm(kernel, [8, 8], {
+        padding: [
+          [0, -1],
+          [0, 1],
+        ] as never,
+      }),
+    ).rejects.toThrow(/unknown padding \[\[0,-1\],\[0,1\]\]: choose same, valid, circular or \[\[top, bottom\], \[left, right\]\]/);
+    tf.dispose([kernel, rows]);
   });
 });

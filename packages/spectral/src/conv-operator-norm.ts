@@ -1,22 +1,28 @@
 import { createRandomState, fillNormal, requireBackend, tf, usageError } from '@procrustes/core';
 import { checkInputSize, readKernel, type KernelInput } from './kernel.js';
 
+/** Zero padding before and after, along height and along width: [[top, bottom], [left, right]]. */
+export type ExplicitPadding = [[number, number], [number, number]];
+
 export interface OperatorNormOptions {
   stride?: number;
   /**
    * The boundary the network computes with: 'same' (symmetric zero padding of (k−1)/2, as
-   * @procrustes/core's conv2d), 'valid', or 'circular' (wrap-around, as in the exact spectra).
+   * @procrustes/core's conv2d), 'valid', 'circular' (wrap-around, as in the exact spectra), or
+   * explicit zero padding [[top, bottom], [left, right]] — for a tfjs-layers Conv2D with 'same'
+   * at stride 2 on an even size, tfjs pads [[0, 1], [0, 1]] (`tfjsPadding` in @procrustes/layers).
    */
-  padding?: 'same' | 'valid' | 'circular';
+  padding?: 'same' | 'valid' | 'circular' | ExplicitPadding;
   /** Power-iteration steps at most (default 500) and the relative change that stops it (default 1e-7). */
   maxIterations?: number;
   tolerance?: number;
   seed?: number;
 }
 
-function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, padding: 'same' | 'valid' | 'circular'): tf.Tensor4D {
+function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, padding: 'same' | 'valid' | 'circular' | ExplicitPadding): tf.Tensor4D {
   const [kh, kw] = kernel.shape;
   if (padding === 'valid') return tf.conv2d(x, kernel, stride, 'valid');
+  if (Array.isArray(padding)) return tf.conv2d(x, kernel, stride, [[0, 0], padding[0], padding[1], [0, 0]]);
   if (padding === 'same') {
     const top = Math.floor((kh - 1) / 2);
     const left = Math.floor((kw - 1) / 2);
@@ -33,6 +39,9 @@ function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, padding: 
   return tf.conv2d(wrapped as tf.Tensor4D, kernel, stride, 'valid');
 }
 
+const isExplicitPadding = (padding: unknown): padding is ExplicitPadding =>
+  Array.isArray(padding) && padding.length === 2 && padding.every((pair) => Array.isArray(pair) && pair.length === 2 && pair.every((p) => Number.isInteger(p) && p >= 0));
+
 /**
  * The largest singular value of the convolution as the network computes it, by power
  * iteration with the convolution and its transpose (the gradient of ⟨Ax, y⟩) on the active backend.
@@ -40,7 +49,10 @@ function convolve(x: tf.Tensor4D, kernel: tf.Tensor4D, stride: number, padding: 
 export async function convOperatorNorm(kernel: KernelInput, inputSize: readonly number[], options: OperatorNormOptions = {}): Promise<number> {
   const stride = options.stride ?? 1;
   const padding = options.padding ?? 'same';
-  if (!['same', 'valid', 'circular'].includes(padding)) throw usageError(`unknown padding '${padding}': choose same, valid or circular`);
+  const explicit = Array.isArray(padding);
+  if (explicit ? !isExplicitPadding(padding) : !['same', 'valid', 'circular'].includes(padding)) {
+    throw usageError(`unknown padding ${JSON.stringify(padding)}: choose same, valid, circular or [[top, bottom], [left, right]] of non-negative integers`);
+  }
   requireBackend('convOperatorNorm');
   const k = await readKernel(kernel);
   const [n, m] = checkInputSize(inputSize, k, padding === 'circular' ? stride : 1);

@@ -5,7 +5,7 @@ export { kernelDft, inverseKernelDft, type KernelSpectrum } from './dft.js';
 export { projectConvSpectrum, projectKernelExact, projectMatrixSpectrum, type SpectrumTarget, type ProjectionOptions } from './project-conv-spectrum.js';
 export { projectConvSpectrumRepeated, projectKernelRepeated, type RepeatedProjection, type RepeatedProjectionOptions } from './project-conv-spectrum-repeated.js';
 export { newtonSchulzPolarFactors } from './newton-schulz.js';
-export { convOperatorNorm, type OperatorNormOptions } from './conv-operator-norm.js';
+export { convOperatorNorm, type OperatorNormOptions, type ExplicitPadding } from './conv-operator-norm.js';
 export {
   createSpectralRegularizer,
   spectralRegularizerFactory,
