@@ -4,23 +4,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
-import { constraintsCallback, spectralClip } from '@procrustes/layers';
-import { convOperatorNorm } from '@procrustes/spectral';
+import { constraintsCallback, layerOperatorNorm, spectralClip } from '@procrustes/layers';
 
 await wasmBackendPlugin.activate();
 const conv = (options) => tfl.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelConstraint: spectralClip({ max: 1 }), ...options });
 const model = tfl.sequential({
   layers: [
     conv({ inputShape: [8, 8, 1], kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.6, seed: 1 }) }),
-    conv({ kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.6, seed: 2 }) }),
+    conv({ strides: 2, kernelInitializer: tfl.initializers.randomNormal({ stddev: 0.6, seed: 2 }) }),
     tfl.layers.flatten(),
     tfl.layers.dense({ units: 2, activation: 'softmax', kernelInitializer: tfl.initializers.glorotNormal({ seed: 3 }) }),
   ],
 });
 model.compile({ optimizer: tf.train.sgd(0.5), loss: 'categoricalCrossentropy' });
 const convolutions = model.layers.filter((layer) => layer.getClassName() === 'Conv2D');
-// The largest singular value of each layer's operator as tfjs computes it (stride 1, 'same').
-const largest = async () => Promise.all(convolutions.map((layer) => convOperatorNorm(layer.getWeights()[0], [8, 8], { padding: 'same' })));
+// The largest singular value of each layer's operator as tfjs computes it (its padding and stride).
+const largest = async () => Promise.all(convolutions.map((layer) => layerOperatorNorm(layer)));
 const before = await largest();
 
 const tensorsAfterEpoch = [];

@@ -4,6 +4,7 @@ import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convGeometryOf } from './bind-constraints.js';
 import { constraintsCallback } from './constraints-callback.js';
+import { layerOperatorNorm } from './layer-operator-norm.js';
 import { procrustes, SpectralConstraint, spectralClip } from './spectral-constraint.js';
 import type { Constraint } from './tfjs-internals.js';
 import { denseSingularValues, explicitOperatorSingularValues } from './test-support/explicit-operator.js';
@@ -80,6 +81,8 @@ describe('constraints during fit', () => {
     expect(clip.getConfig()).toMatchObject({ inputSize: [7, 7], strides: [2, 2], padding: 'same' });
     expect(clip.lastProjection!.converged).toBe(true);
     expect(convolutionNorm(model)).toBeLessThanOrEqual(1.01 + 1e-5);
+    // The power-iteration norm of the layer as tfjs computes it agrees with the explicit matrix.
+    expect(Math.abs((await layerOperatorNorm(model.getLayer('conv'), { tolerance: 1e-9, maxIterations: 3000 })) / convolutionNorm(model) - 1)).toBeLessThan(1e-3);
     for (const value of denseSingularValues(model.getLayer('head').getWeights()[0]!)) expect(value).toBeCloseTo(1, 4);
     // The bias is left alone: it trained.
     expect(Math.max(...(model.getLayer('conv').getWeights()[1]!.dataSync() as Float32Array).map(Math.abs))).toBeGreaterThan(0);

@@ -7,3 +7,4 @@ export { gradientRatiosCallback, type GradientRatiosCallback } from './gradient-
 export { residualBoundaries, namedBoundaries, graphSteps, runGraph, type Boundary, type GraphStep } from './model-graph.js';
 export { networkLayersModel, layerNameOf, type NetworkLayersModel } from './network-layers-model.js';
 export { spectralNormalization, SpectralNormalization, type SpectralNormalizationOptions } from './spectral-normalization.js';
+export { layerOperatorNorm } from './layer-operator-norm.js';
