@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { cpuBackendPlugin } from '@procrustes/backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { convGeometryOf } from './bind-constraints.js';
-import { constraintsCallback } from './constraints-callback.js';
+import { constraintsCallback, everyForOverhead } from './constraints-callback.js';
 import { layerOperatorNorm } from './layer-operator-norm.js';
 import { procrustes, SpectralConstraint, spectralClip } from './spectral-constraint.js';
 import type { Constraint } from './tfjs-internals.js';
@@ -120,6 +120,34 @@ describe('constraints during fit', () => {
     tf.dispose([x, y]);
     model.dispose();
     loaded.dispose();
+  });
+
+  it('says once when applying the constraints costs more than 10 % of training, and which schedule would not', async () => {
+    // A constraint as slow as a large exact projection, beside a step of a few milliseconds.
+    const slow = spectralClip({ max: 1, inputSize: 7, strides: 2 });
+    const apply = slow.apply.bind(slow);
+    slow.apply = (w: tf.Tensor) => {
+      const until = performance.now() + 60;
+      while (performance.now() < until);
+      return apply(w);
+    };
+    const model = userModel(slow);
+    const { x, y } = data();
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+      await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [constraintsCallback()] });
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toHaveLength(1);
+    const every = Number(/every: (\d+) keeps it within 10 %/.exec(warnings[0]!)?.[1]);
+    expect(every).toBeGreaterThan(1);
+    expect(warnings[0]).toMatch(/applying the constraints took 0\.0[6-9]\d* s|took 0\.[1-9]/);
+    expect(everyForOverhead(1, 0.5, 0.1)).toBe(20);
+    tf.dispose([x, y]);
+    model.dispose();
   });
 
   it('refuses a bad schedule by name', () => {

@@ -10,6 +10,16 @@ export interface ConstraintsCallbackOptions {
   probability?: number;
   /** Seed of the draws that `probability` makes (default 0). */
   seed?: number;
+  /**
+   * Warn once when applying the constraints takes more than this share of the training time
+   * they are spread over (default 0.1), naming the `every` that would keep them within it.
+   */
+  overheadWarning?: number;
+}
+
+/** The schedule that keeps applications at `share` of training: one per ⌈application / (share · step)⌉ steps. */
+export function everyForOverhead(applicationSeconds: number, stepSeconds: number, share: number): number {
+  return Math.max(1, Math.ceil(applicationSeconds / (share * stepSeconds)));
 }
 
 /**
@@ -29,19 +39,39 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
   if (!(probability >= 0 && probability <= 1)) throw usageError(`constraintsCallback: probability must be between 0 and 1, got ${options.probability}`);
   let random = createRandomState(options.seed ?? 0);
   const draw = new Float64Array(1);
+  const share = options.overheadWarning ?? 0.1;
   let step = 0;
+  let stepStart = 0;
+  let stepSeconds = 0;
+  let warned = false;
   return new (class ConstraintsCallback extends tfl.Callback {
     override async onTrainBegin(): Promise<void> {
       bindConstraints(this.model);
     }
 
+    override async onBatchBegin(): Promise<void> {
+      stepStart = performance.now();
+    }
+
     override async onBatchEnd(): Promise<void> {
+      // The fastest step seen: a fair measure of the training the constraints are spread over.
+      const seconds = (performance.now() - stepStart) / 1000;
+      stepSeconds = stepSeconds === 0 ? seconds : Math.min(stepSeconds, seconds);
       step++;
       if (step % every !== 0) return;
       // Drawn at every eligible step, applied or not, so the draws do not depend on the model.
       random = fillUniform(random, draw);
       if (draw[0]! >= probability) return;
+      const start = performance.now();
       applyConstraints(this.model);
+      const applicationSeconds = (performance.now() - start) / 1000;
+      const overhead = (applicationSeconds * probability) / (every * stepSeconds);
+      if (!warned && overhead > share) {
+        warned = true;
+        console.warn(
+          `constraintsCallback: applying the constraints took ${applicationSeconds.toFixed(3)} s, ${(applicationSeconds / stepSeconds).toFixed(1)}× a training step (${stepSeconds.toFixed(3)} s): ${(100 * overhead).toFixed(0)} % on top of training; every: ${everyForOverhead(applicationSeconds * probability, stepSeconds, share)} keeps it within ${(100 * share).toFixed(0)} %`,
+        );
+      }
     }
   })();
 }
