@@ -1,5 +1,5 @@
 import { createRandomState, randomInteger, randomPermutation, tf, usageError, type RandomState } from '@procrustes/core';
-import type { ImageSet } from './dataset.js';
+import { type ImageSet, pixelScale } from './dataset.js';
 import type { ChannelStatistics } from './standardize.js';
 
 export interface Augmentation {
@@ -53,7 +53,7 @@ export function* hostBatches(set: ImageSet, options: BatchOptions): Generator<Ho
   } else {
     order = Uint32Array.from({ length: set.count }, (_, i) => i);
   }
-  const scale = options.statistics.std.map((s) => 1 / (255 * s));
+  const scale = options.statistics.std.map((s) => 1 / (pixelScale(set) * s));
   const shift = options.statistics.mean.map((m, c) => -m / options.statistics.std[c]);
   const pad = options.augmentation?.pad ?? 0;
   const flip = options.augmentation?.flip ?? false;

@@ -25,7 +25,10 @@ function mutate(bytes: Uint8Array, state: RandomState): { bytes: Uint8Array; sta
   return { bytes: out, state: s };
 }
 
-function expectValidOrClearError(read: () => { count: number; images: Uint8Array; labels: Uint8Array; shape: number[] }, classes: number): 'ok' | 'error' {
+function expectValidOrClearError(
+  read: () => { count: number; images: Uint8Array | Float32Array; labels: Uint8Array | Int32Array; shape: number[] },
+  classes: number,
+): 'ok' | 'error' {
   try {
     const set = read();
     expect(set.images.length).toBe(set.count * set.shape.reduce((a, b) => a * b, 1));

@@ -1,5 +1,5 @@
 export type { ImageDataset, ImageSet } from './dataset.js';
-export { takeFirst } from './dataset.js';
+export { takeFirst, pixelScale, checkImageSet } from './dataset.js';
 export { parseIdx, type IdxArray } from './idx.js';
 export { imageSetFromIdx } from './idx-dataset.js';
 export { parseCifar, concatImageSets, type CifarVariant } from './cifar.js';

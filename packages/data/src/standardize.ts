@@ -1,6 +1,6 @@
-import type { ImageSet } from './dataset.js';
+import { type ImageSet, pixelScale } from './dataset.js';
 
-/** Per-channel mean and standard deviation of pixel values scaled to [0, 1]. */
+/** Per-channel mean and standard deviation of pixel values (bytes scaled to [0, 1], floats as they are). */
 export interface ChannelStatistics {
   mean: number[];
   std: number[];
@@ -11,8 +11,9 @@ export function channelStatistics(set: ImageSet): ChannelStatistics {
   const channels = set.shape[2];
   const sum = new Float64Array(channels);
   const squares = new Float64Array(channels);
+  const scale = pixelScale(set);
   for (let i = 0; i < set.images.length; i++) {
-    const v = set.images[i] / 255;
+    const v = set.images[i] / scale;
     sum[i % channels] += v;
     squares[i % channels] += v * v;
   }

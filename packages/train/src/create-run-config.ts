@@ -34,6 +34,13 @@ export type RegularizerChoice = { probability?: number; targets?: string } & Rec
 export type RunConfigOptions = { model: string } & Partial<Omit<RunConfig, 'model' | 'network' | 'schedule' | 'augmentation'>> & {
     /** Base width of the network (default 16). */
     width?: number;
+    /**
+     * [height, width, channels] of one image and the number of classes: required for a dataset of
+     * your own (a name the data catalogue does not know; trainNetwork takes its images), taken
+     * from the catalogue otherwise.
+     */
+    inputShape?: [number, number, number];
+    classes?: number;
     /** How the convolutions are initialised (default he-fan-out; recorded in the network config only when chosen). */
     initialization?: Initialization;
     /** 'multistep' (default: ×gamma at ½ and ¾ of training), 'cosine' or 'constant'. */
@@ -62,12 +69,12 @@ export type RunConfigOptions = { model: string } & Partial<Omit<RunConfig, 'mode
  */
 export function createRunConfig(options: RunConfigOptions): RunConfig {
   const dataset = options.dataset ?? RUN_DEFAULTS.dataset;
-  const shape = DATASET_SHAPES[dataset];
-  if (shape === undefined) throw usageError(`unknown dataset '${dataset}': choose one of ${Object.keys(DATASET_SHAPES).join(', ')}`);
+  const shape = datasetShape(dataset, options);
   const name = parseModelName(options.model);
   const epochs = options.epochs ?? RUN_DEFAULTS.epochs;
   const seed = options.seed ?? RUN_DEFAULTS.seed;
   const cifar = dataset.startsWith('cifar');
+  const own = DATASET_SHAPES[dataset] === undefined;
   // Fields in the order config.json has always had them (JSON leaves out the unset ones).
   return {
     model: options.model,
@@ -82,7 +89,8 @@ export function createRunConfig(options: RunConfigOptions): RunConfig {
     momentum: options.momentum ?? RUN_DEFAULTS.momentum,
     weightDecay: options.weightDecay ?? RUN_DEFAULTS.weightDecay,
     schedule: parseSchedule(options.schedule ?? RUN_DEFAULTS.schedule, options.milestones, options.gamma ?? RUN_DEFAULTS.gamma, epochs),
-    augmentation: { pad: options.augmentation?.pad ?? (cifar ? 4 : 2), flip: options.augmentation?.flip ?? cifar },
+    // Your own data is not cropped or flipped unless you say so: only you know whether it is images.
+    augmentation: { pad: options.augmentation?.pad ?? (own ? 0 : cifar ? 4 : 2), flip: options.augmentation?.flip ?? cifar },
     seed,
     backend: options.backend ?? RUN_DEFAULTS.backend,
     workers: options.workers ?? RUN_DEFAULTS.workers,
@@ -91,6 +99,30 @@ export function createRunConfig(options: RunConfigOptions): RunConfig {
     plugins: options.plugins ?? recipePlugins(options.model, name.family, seed, options),
     ...(options.dataFingerprint ? { dataFingerprint: options.dataFingerprint } : {}),
   };
+}
+
+/** The input shape and classes of a catalogue dataset, or of your own as given. */
+function datasetShape(dataset: string, options: RunConfigOptions): { inputShape: [number, number, number]; classes: number } {
+  const known = DATASET_SHAPES[dataset];
+  const { inputShape, classes } = options;
+  if (known !== undefined) {
+    if ((inputShape !== undefined && inputShape.join('x') !== known.inputShape.join('x')) || (classes !== undefined && classes !== known.classes)) {
+      throw usageError(
+        `${dataset} has ${known.inputShape.join('×')} images in ${known.classes} classes, not ${inputShape?.join('×') ?? known.inputShape.join('×')} in ${classes ?? known.classes}: leave out inputShape and classes, or give your data its own name`,
+      );
+    }
+    return known;
+  }
+  if (inputShape === undefined || classes === undefined) {
+    throw usageError(
+      `unknown dataset '${dataset}': choose one of ${Object.keys(DATASET_SHAPES).join(', ')}, or, for data of your own, give inputShape [height, width, channels] and classes`,
+    );
+  }
+  if (!Array.isArray(inputShape) || inputShape.length !== 3 || inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
+    throw usageError(`inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(inputShape)}`);
+  }
+  if (!Number.isInteger(classes) || classes < 2) throw usageError(`classes must be an integer of at least 2, got ${classes}`);
+  return { inputShape: [...inputShape], classes };
 }
 
 /** The paper's plugins for a run: the regularizer (procresnet, or targets 'all'), the spectral monitor with it or when asked, probes when asked. */

@@ -1,3 +1,4 @@
+import { DATASET_SHAPES } from '@procrustes/data';
 import type { RegularizerChoice, RunConfigOptions } from './create-run-config.js';
 import type { RunConfig } from './run-config.js';
 
@@ -18,6 +19,8 @@ export function runConfigOptionsOf(config: RunConfig): RunConfigOptions {
     width: config.network.width,
     initialization: config.network.initialization,
     dataset: config.dataset,
+    // Data of your own: its shape and classes are the config's (the catalogue has them otherwise).
+    ...(DATASET_SHAPES[config.dataset] === undefined ? { inputShape: config.network.inputShape as [number, number, number], classes: config.network.classes } : {}),
     dataDirectory: config.dataDirectory,
     limitTrain: config.limitTrain,
     limitTest: config.limitTest,

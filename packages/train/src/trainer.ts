@@ -11,7 +11,7 @@ import {
   type TrainingPlugin,
 } from '@procrustes/core';
 import { makeDirectory } from '@procrustes/core/node';
-import { batchCount, takeFirst, type ImageDataset } from '@procrustes/data';
+import { batchCount, checkImageSet, takeFirst, type ImageDataset, type ImageSet } from '@procrustes/data';
 import { configDefinitionSha256, hasCheckpoint } from './checkpoint.js';
 import { createCheckpointer } from './checkpointer.js';
 import type { DivergenceGuard } from './epoch-loop.js';
@@ -81,6 +81,20 @@ export interface TrainResult {
   skippedSteps: number[];
 }
 
+/** The data is what the network takes: its image shape, its classes, every label one of them. */
+function checkDataMatchesNetwork(network: { inputShape: readonly number[]; classes: number }, dataset: ImageDataset, sets: { train: ImageSet; test: ImageSet }): void {
+  const { inputShape, classes } = network;
+  if (sets.train.shape.join('x') !== inputShape.join('x')) {
+    throw usageError(
+      `the ${dataset.name} images are ${sets.train.shape.join('×')}, the network takes ${inputShape.join('×')}: create the run config with inputShape ${JSON.stringify(sets.train.shape)}`,
+    );
+  }
+  if (dataset.classes !== classes)
+    throw usageError(`${dataset.name} has ${dataset.classes} classes, the network ${classes}: create the run config with classes ${dataset.classes}`);
+  checkImageSet(sets.train, classes, `the ${dataset.name} training set`);
+  checkImageSet(sets.test, classes, `the ${dataset.name} test set`);
+}
+
 /**
  * Trains a network on a dataset per the run configuration: seeded initialisation and data
  * order, SGD with momentum and weight decay, the schedule, batch-norm running statistics,
@@ -102,6 +116,7 @@ export async function trainNetwork(options: TrainOptions): Promise<TrainResult> 
   if (test.count === 0) throw usageError('the test set is empty');
   if (test.shape.join('x') !== train.shape.join('x'))
     throw usageError(`the test images are ${test.shape.join('×')}, the training images ${train.shape.join('×')}: both must have one shape`);
+  checkDataMatchesNetwork(spec.config, options.dataset, { train, test });
   if (options.resume && !runDirectory) throw usageError('resuming needs a run directory');
 
   resetPeakResidentMemory(); // each run's peak its own, in a process that runs several
