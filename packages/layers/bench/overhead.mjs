@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { wasmBackendPlugin } from '@procrustes/backend-wasm';
 import { projectKernelRepeated } from '@procrustes/spectral';
-import { applyConstraints, bindConstraints, constraintsCallback, procrustes, spectralClip, spectralNormalization } from '../dist/index.js';
+import { applyConstraints, bindConstraints, constraintsCallback, gradientRatiosCallback, procrustes, spectralClip, spectralNormalization } from '../dist/index.js';
 
 const device = (await wasmBackendPlugin.activate()).device;
 const BATCH = 64;
@@ -113,4 +113,4 @@ for (const [name, seconds] of applications) console.log(`| ${name} | ${seconds.t
 console.log(
   `\nOne exact clip of a 3×3×64×64 convolution at 32×32 ('same': the 34×34 grid), one round: ${clipSeconds.toFixed(1)} s (largest singular value after it ${clip.largest.toFixed(3)}).`,
 );
-tf.dispose([x, y]);
+tf.dispose([x, y, probeX, probeY]);
