@@ -79,6 +79,9 @@ const rows = [];
 const baseline = await stepSeconds(resnet());
 rows.push(['no constraints', baseline]);
 rows.push(['spectralNormalization on every 3×3 convolution', await stepSeconds(resnet({ wrap: true }))]);
+const probeX = tf.slice(x, 0, 16);
+const probeY = tf.slice(y, 0, 16);
+rows.push(['gradientRatiosCallback on 16 images, every 10 steps', await stepSeconds(resnet(), () => [gradientRatiosCallback({ x: probeX, y: probeY, every: 10 })])]);
 rows.push([
   'procrustes on the 1×1 shortcuts, applied after every step',
   await stepSeconds(resnet({ shortcutConstraint: () => procrustes() }), () => [constraintsCallback({ every: 1 })]),

@@ -44,7 +44,7 @@ export async function gradientRatios(model: tfl.LayersModel, x: tf.Tensor, y: tf
   const saved = model.nonTrainableWeights.map((variable) => tf.clone(variable.read()));
   let lossValue: number;
   try {
-    lossValue = tf.tidy(() => {
+    const value = tf.tidy(() => {
       const { value, grad } = tf.valueAndGrad((input: tf.Tensor) => {
         const [prediction] = runGraph(model, [input], {
           training: options.training ?? true,
@@ -56,8 +56,11 @@ export async function gradientRatios(model: tfl.LayersModel, x: tf.Tensor, y: tf
         return tf.mean(loss(y, prediction!)) as tf.Scalar;
       })(x);
       grad.dispose();
-      return value.dataSync()[0]!;
+      return value;
     });
+    // Read without blocking the thread (a probe runs between training steps).
+    lossValue = (await value.data())[0]!;
+    value.dispose();
     const units = boundaries.slice(0, -1).map((_, index) => ({ index, kind: 'block' }));
     const ratios = await unitNormRatios(units, tap);
     const spatial = (b: Boundary) => JSON.stringify(b.tensor.shape.slice(1, -1));

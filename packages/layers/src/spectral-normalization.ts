@@ -108,8 +108,11 @@ export class SpectralNormalization extends tfl.layers.Layer {
   }
 
   /** The current estimate of the operator norm of the wrapped kernel. */
-  operatorNorm(): number {
-    return tf.tidy(() => tf.norm(this.operator(this.vector!.read() as tf.Tensor4D, this.layer.getWeights()[0] as tf.Tensor4D)).dataSync()[0]!);
+  async operatorNorm(): Promise<number> {
+    const norm = tf.tidy(() => tf.norm(this.operator(this.vector!.read() as tf.Tensor4D, this.layer.getWeights()[0] as tf.Tensor4D)));
+    const value = (await norm.data())[0]!;
+    norm.dispose();
+    return value;
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
