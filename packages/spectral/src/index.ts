@@ -1,4 +1,6 @@
-export { convSingularValues, convSingularValuesOf, complexSingularValues, type SingularValueOptions } from './conv-singular-values.js';
+export { convSingularValues, convSingularValuesOf, type SingularValueOptions } from './conv-singular-values.js';
+export { complexSingularValues, projectComplexMatrix } from './complex-matrix-spectrum.js';
+export { hermitianEigen, type HermitianEigen } from './hermitian-eigen.js';
 export { readKernel, checkKernel, type KernelData, type KernelInput } from './kernel.js';
 export { polyphaseKernel } from './polyphase.js';
 export { kernelDft, inverseKernelDft, type KernelSpectrum } from './dft.js';

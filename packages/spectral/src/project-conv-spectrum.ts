@@ -1,15 +1,13 @@
-import { Matrix, SVD } from 'ml-matrix';
 import { requireBackend, tf, usageError } from '@procrustes/core';
-import { embedComplex, extractComplex } from './complex-blocks.js';
-import { inverseKernelDft, isCanonicalFrequency, kernelDft, partnerFrequency, type KernelSpectrum } from './dft.js';
+import { projectComplexMatrix, type SpectrumTarget } from './complex-matrix-spectrum.js';
+import { addInverseTerm, frequencyMatrix, inverseKernelDft, isCanonicalFrequency, kernelDft, partnerFrequency, rowTransform } from './dft.js';
 import { checkInputSize, readKernel, type KernelData, type KernelInput } from './kernel.js';
 import { newtonSchulzPolarFactors } from './newton-schulz.js';
 
-/** Where the singular values go: all equal to `scale` (Procrustes), or capped at `max` (clip). */
-export type SpectrumTarget = { mode: 'procrustes'; scale: number } | { mode: 'clip'; max: number };
+export type { SpectrumTarget } from './complex-matrix-spectrum.js';
 
 export interface ProjectionOptions {
-  /** 'exact': SVD per frequency (float64, host); 'newton-schulz': the paper's iteration, batched on the active backend. */
+  /** 'exact': per frequency, the eigendecomposition of its Gram matrix (float64, host); 'newton-schulz': the paper's iteration, batched on the active backend. */
   method?: 'exact' | 'newton-schulz';
   /** Newton–Schulz iterations (default 20: float32 precision on the reference cases; 10 leaves up to 1e-4). */
   iterations?: number;
@@ -30,23 +28,6 @@ function checkTarget(target: SpectrumTarget): void {
   }
 }
 
-/** U·f(Σ)·Vᵀ of a real matrix: scale·U·Vᵀ or U·min(Σ, max)·Vᵀ. */
-function projectMatrix(matrix: Matrix, target: SpectrumTarget): Matrix {
-  return projectMatrixWithWeights(matrix, target).matrix;
-}
-
-function projectMatrixWithWeights(matrix: Matrix, target: SpectrumTarget): { matrix: Matrix; weights: number[] } {
-  const svd = new SVD(matrix, { autoTranspose: true });
-  const u = svd.leftSingularVectors;
-  const v = svd.rightSingularVectors;
-  const sigma = svd.diagonal;
-  const k = sigma.length;
-  const weights = sigma.map((s) => (target.mode === 'procrustes' ? target.scale : Math.min(s, target.max)));
-  const scaledU = new Matrix(u.rows, k);
-  for (let i = 0; i < u.rows; i++) for (let j = 0; j < k; j++) scaledU.set(i, j, u.get(i, j) * weights[j]);
-  return { matrix: scaledU.mmul(v.subMatrix(0, v.rows - 1, 0, k - 1).transpose()), weights };
-}
-
 /**
  * The nearest matrix (Frobenius) with the target spectrum: all singular values `scale`
  * (Procrustes) or capped at `max` (clip). A row-major rows×columns matrix, in float64 on the host:
@@ -56,45 +37,38 @@ function projectMatrixWithWeights(matrix: Matrix, target: SpectrumTarget): { mat
 export function projectMatrixSpectrum(data: ArrayLike<number>, rows: number, columns: number, target: SpectrumTarget): { matrix: Float64Array; singularValues: number[] } {
   checkTarget(target);
   if (data.length !== rows * columns) throw usageError(`a ${rows}×${columns} matrix needs ${rows * columns} values, got ${data.length}`);
-  const { matrix, weights } = projectMatrixWithWeights(Matrix.from1DArray(rows, columns, Array.from(data)), target);
-  return { matrix: Float64Array.from(matrix.to1DArray()), singularValues: weights };
+  const matrix = Float64Array.from(data);
+  const before = projectComplexMatrix(matrix, new Float64Array(matrix.length), rows, columns, target);
+  return { matrix, singularValues: Array.from(before, (s) => (target.mode === 'procrustes' ? target.scale : Math.min(s, target.max))) };
 }
 
-/** Replaces each frequency's matrix (exactly, on the host); conjugate partners by symmetry. */
-function projectSpectrumExact(spectrum: KernelSpectrum, target: SpectrumTarget): void {
-  const { n, m, rows, columns, real, imaginary } = spectrum;
-  const block = rows * columns;
+/**
+ * Projects each frequency's matrix (exactly, on the host) and sums the inverse transform as it
+ * goes: one frequency of each conjugate pair is transformed, projected and added twice (its
+ * partner's projection is the conjugate), so the full spectrum is never held.
+ */
+function projectKernelSpectrum(kernel: KernelData, n: number, m: number, target: SpectrumTarget, flip: boolean): Float64Array {
+  const [kh, kw, rows, columns] = kernel.shape;
+  const transform = rowTransform(kernel, n, m);
+  const real = new Float64Array(rows * columns);
+  const imaginary = new Float64Array(rows * columns);
+  const out = new Float64Array(kh * kw * rows * columns);
   for (let u = 0; u < n; u++) {
     for (let v = 0; v < m; v++) {
       if (!isCanonicalFrequency(u, v, n, m)) continue;
-      const offset = (u * m + v) * block;
-      let projected: { real: Float64Array; imaginary: Float64Array };
-      if (imaginary.subarray(offset, offset + block).every((x) => x === 0)) {
-        // A real matrix (every frequency of a 1×1 kernel; u, v ∈ {0, n/2}): a real SVD, four to
-        // eight times cheaper than the complex embedding's.
-        const matrix = new Matrix(rows, columns);
-        for (let i = 0; i < rows; i++) for (let j = 0; j < columns; j++) matrix.set(i, j, real[offset + i * columns + j]);
-        projected = { real: Float64Array.from(projectMatrix(matrix, target).to1DArray()), imaginary: new Float64Array(block) };
-      } else {
-        projected = extractComplex(
-          projectMatrix(embedComplex(real.subarray(offset, offset + block), imaginary.subarray(offset, offset + block), rows, columns), target),
-          rows,
-          columns,
-        );
-      }
-      real.set(projected.real, offset);
-      imaginary.set(projected.imaginary, offset);
+      frequencyMatrix(transform, u, v, real, imaginary);
+      projectComplexMatrix(real, imaginary, rows, columns, target);
       const [pu, pv] = partnerFrequency(u, v, n, m);
-      const partner = (pu * m + pv) * block;
-      if (partner !== offset) {
-        real.set(projected.real, partner);
-        imaginary.set(
-          projected.imaginary.map((x) => -x),
-          partner,
-        );
+      if (pu !== u || pv !== v) {
+        for (let e = 0; e < real.length; e++) {
+          real[e] *= 2;
+          imaginary[e] *= 2;
+        }
       }
+      addInverseTerm(out, real, imaginary, u, v, { n, m, kh, kw, flip });
     }
   }
+  return out;
 }
 
 /**
@@ -108,11 +82,8 @@ function effectiveDftSize(kernel: KernelData, inputSize: readonly [number, numbe
 /** Synchronous exact projection of a validated host kernel. */
 export function projectKernelExact(kernel: KernelData, inputSize: readonly [number, number], target: SpectrumTarget, compat?: 'reference-code'): KernelData {
   checkTarget(target);
-  const [kh, kw] = kernel.shape;
   const [n, m] = effectiveDftSize(kernel, inputSize);
-  const spectrum = kernelDft(kernel, n, m);
-  projectSpectrumExact(spectrum, target);
-  return { shape: kernel.shape, data: inverseKernelDft(spectrum, kh, kw, compat === 'reference-code') };
+  return { shape: kernel.shape, data: projectKernelSpectrum(kernel, n, m, target, compat === 'reference-code') };
 }
 
 /**
