@@ -40,7 +40,7 @@ function clipBySvdOfEmbedding(k, max) {
       }
     }
     // Half the frequencies are conjugates of the other half; the previous method used that too.
-    const u = f / size[1] | 0;
+    const u = (f / size[1]) | 0;
     const v = f % size[1];
     const partner = ((size[0] - u) % size[0]) * size[1] + ((size[1] - v) % size[1]);
     if (partner < f) continue;
@@ -72,7 +72,9 @@ const steppedAbove = convSingularValuesOf(stepped, size).filter((s) => s > 1).le
 const again = seconds(() => projectKernelExact(stepped, size, { mode: 'clip', max: 1 }));
 const previous = seconds(() => clipBySvdOfEmbedding(kernel, 1));
 
-console.log(`Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, one thread, float64 on the host.\n`);
+console.log(
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0].model}, Node ${process.version}, one thread, float64 on the host.\n`,
+);
 console.log(`He-normal 3×3×64×64 kernel at 32×32 (${spectrum.result.length} singular values, largest ${spectrum.result[0].toFixed(3)}, ${above} above 1):\n`);
 console.log('| work | seconds |\n| --- | ---: |');
 console.log(`| every singular value (convSingularValues) | ${spectrum.seconds.toFixed(2)} |`);

@@ -1,7 +1,7 @@
 import { tf, usageError } from '@procrustes/core';
 import { convSingularValuesOf } from './conv-singular-values.js';
 import { checkInputSize, checkKernel, readKernel, type KernelData, type KernelInput } from './kernel.js';
-import { projectKernelExact, type SpectrumTarget } from './project-conv-spectrum.js';
+import { projectKernelMeasured, type SpectrumTarget } from './project-conv-spectrum.js';
 
 export interface RepeatedProjectionOptions {
   /** The largest relative deviation from the target that is accepted (default 0.01). */
@@ -26,9 +26,7 @@ export interface RepeatedProjection<K> {
   converged: boolean;
 }
 
-function deviationOf(values: Float64Array, target: SpectrumTarget): number {
-  const largest = values[0]!;
-  const smallest = values[values.length - 1]!;
+function deviationOf(largest: number, smallest: number, target: SpectrumTarget): number {
   if (target.mode === 'clip') return target.max === 0 ? largest : Math.max(largest / target.max - 1, 0);
   return Math.max(Math.abs(largest / target.scale - 1), Math.abs(smallest / target.scale - 1));
 }
@@ -77,14 +75,25 @@ export function projectKernelRepeated(
   if (!(Number.isInteger(maxRounds) && maxRounds >= 1)) throw usageError(`maxRounds must be a positive integer, got ${maxRounds}`);
   let current = checkKernel(kernel);
   const size = checkInputSize(inputSize, current, 1);
-  let values = convSingularValuesOf(current, size);
-  let deviation = deviationOf(values, target);
+  // Each projection reports its input's extremes: the round that finds the kernel within the
+  // tolerance keeps the kernel it was given, and only the last kernel is measured on its own.
   let rounds = 0;
-  while (deviation > tolerance && rounds < maxRounds) {
-    current = projectKernelExact(current, size, target);
-    values = convSingularValuesOf(current, size);
-    deviation = deviationOf(values, target);
+  let largest = 0;
+  let smallest = 0;
+  let deviation = Number.POSITIVE_INFINITY;
+  while (rounds < maxRounds) {
+    const projected = projectKernelMeasured(current, size, target);
+    ({ largest, smallest } = projected);
+    deviation = deviationOf(largest, smallest, target);
+    if (deviation <= tolerance) break;
+    current = projected.kernel;
     rounds++;
   }
-  return { kernel: current, rounds, largest: values[0]!, smallest: values[values.length - 1]!, deviation, converged: deviation <= tolerance };
+  if (rounds === maxRounds) {
+    const values = convSingularValuesOf(current, size);
+    largest = values[0]!;
+    smallest = values[values.length - 1]!;
+    deviation = deviationOf(largest, smallest, target);
+  }
+  return { kernel: current, rounds, largest, smallest, deviation, converged: deviation <= tolerance };
 }

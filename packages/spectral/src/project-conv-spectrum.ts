@@ -47,17 +47,21 @@ export function projectMatrixSpectrum(data: ArrayLike<number>, rows: number, col
  * goes: one frequency of each conjugate pair is transformed, projected and added twice (its
  * partner's projection is the conjugate), so the full spectrum is never held.
  */
-function projectKernelSpectrum(kernel: KernelData, n: number, m: number, target: SpectrumTarget, flip: boolean): Float64Array {
+function projectKernelSpectrum(kernel: KernelData, n: number, m: number, target: SpectrumTarget, flip: boolean): { data: Float64Array; largest: number; smallest: number } {
   const [kh, kw, rows, columns] = kernel.shape;
   const transform = rowTransform(kernel, n, m);
   const real = new Float64Array(rows * columns);
   const imaginary = new Float64Array(rows * columns);
   const out = new Float64Array(kh * kw * rows * columns);
+  let largest = 0;
+  let smallest = Number.POSITIVE_INFINITY;
   for (let u = 0; u < n; u++) {
     for (let v = 0; v < m; v++) {
       if (!isCanonicalFrequency(u, v, n, m)) continue;
       frequencyMatrix(transform, u, v, real, imaginary);
-      projectComplexMatrix(real, imaginary, rows, columns, target);
+      const before = projectComplexMatrix(real, imaginary, rows, columns, target);
+      largest = Math.max(largest, before[0]);
+      smallest = Math.min(smallest, before[before.length - 1]);
       const [pu, pv] = partnerFrequency(u, v, n, m);
       if (pu !== u || pv !== v) {
         for (let e = 0; e < real.length; e++) {
@@ -68,7 +72,7 @@ function projectKernelSpectrum(kernel: KernelData, n: number, m: number, target:
       addInverseTerm(out, real, imaginary, u, v, { n, m, kh, kw, flip });
     }
   }
-  return out;
+  return { data: out, largest, smallest };
 }
 
 /**
@@ -81,9 +85,23 @@ function effectiveDftSize(kernel: KernelData, inputSize: readonly [number, numbe
 
 /** Synchronous exact projection of a validated host kernel. */
 export function projectKernelExact(kernel: KernelData, inputSize: readonly [number, number], target: SpectrumTarget, compat?: 'reference-code'): KernelData {
+  return projectKernelMeasured(kernel, inputSize, target, compat).kernel;
+}
+
+/**
+ * `projectKernelExact`, also giving the input's largest and smallest singular value at
+ * `inputSize`: the projection computes them anyway, and a repeated projection needs them to stop.
+ */
+export function projectKernelMeasured(
+  kernel: KernelData,
+  inputSize: readonly [number, number],
+  target: SpectrumTarget,
+  compat?: 'reference-code',
+): { kernel: KernelData; largest: number; smallest: number } {
   checkTarget(target);
   const [n, m] = effectiveDftSize(kernel, inputSize);
-  return { shape: kernel.shape, data: projectKernelSpectrum(kernel, n, m, target, compat === 'reference-code') };
+  const { data, largest, smallest } = projectKernelSpectrum(kernel, n, m, target, compat === 'reference-code');
+  return { kernel: { shape: kernel.shape, data }, largest, smallest };
 }
 
 /**
