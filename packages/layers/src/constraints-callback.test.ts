@@ -122,7 +122,7 @@ describe('constraints during fit', () => {
     loaded.dispose();
   });
 
-  it('says once when applying the constraints costs more than 10 % of training, and which schedule would not', async () => {
+  it('with a fixed every, says once when applying the constraints costs more than 10 % of training, and which schedule would not', async () => {
     // A constraint as slow as a large exact projection, beside a step of a few milliseconds.
     const slow = spectralClip({ max: 1, inputSize: 7, strides: 2 });
     const apply = slow.apply.bind(slow);
@@ -137,7 +137,7 @@ describe('constraints during fit', () => {
     const warn = console.warn;
     console.warn = (message: string) => warnings.push(message);
     try {
-      await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [constraintsCallback()] });
+      await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [constraintsCallback({ every: 1 })] });
     } finally {
       console.warn = warn;
     }
@@ -150,8 +150,41 @@ describe('constraints during fit', () => {
     model.dispose();
   });
 
+  it("by default ('auto') spends at most 10 % of training on constraints after the first application, and applies them once more when training ends", async () => {
+    const slow = spectralClip({ max: 1, inputSize: 7, strides: 2 });
+    const apply = slow.apply.bind(slow);
+    slow.apply = (w: tf.Tensor) => {
+      const start = performance.now();
+      while (performance.now() < start + 30);
+      return apply(w);
+    };
+    const model = userModel(slow);
+    const { x, y } = data();
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    const callback = constraintsCallback();
+    try {
+      await model.fit(x, y, { epochs: 12, batchSize: 2, verbose: 0, callbacks: [callback] });
+    } finally {
+      console.warn = warn;
+    }
+    const statistics = callback.statistics();
+    expect(warnings).toHaveLength(0);
+    expect(statistics.steps).toBe(96);
+    expect(statistics.applications).toBeGreaterThanOrEqual(2); // the first step and the end
+    expect(statistics.applications).toBeLessThan(statistics.steps);
+    // Everything but the first application and the one at the end was paid for by 10 % of training.
+    const perApplication = statistics.applicationSeconds / statistics.applications;
+    expect(statistics.applicationSeconds - statistics.firstApplicationSeconds - perApplication).toBeLessThanOrEqual(0.1 * statistics.trainingSeconds * 1.5);
+    expect(convolutionNorm(model)).toBeLessThanOrEqual(1.01 + 1e-5);
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('refuses a bad schedule by name', () => {
-    expect(() => constraintsCallback({ every: 0 })).toThrow(/every must be a positive integer, got 0/);
+    expect(() => constraintsCallback({ every: 0 })).toThrow(/every must be a positive integer or 'auto', got 0/);
+    expect(() => constraintsCallback({ overhead: 0 })).toThrow(/overhead must be a positive share of training time/);
     expect(() => constraintsCallback({ probability: 2 })).toThrow(/probability must be between 0 and 1, got 2/);
   });
 });

@@ -4,20 +4,39 @@ import { createRandomState, fillUniform, usageError } from '@procrustes/core';
 import { bindConstraints, constrainedWeights } from './bind-constraints.js';
 
 export interface ConstraintsCallbackOptions {
-  /** Apply after every `every`-th optimizer step (default 1). */
-  every?: number;
+  /**
+   * Apply after every `every`-th optimizer step, or 'auto' (the default): after the first step
+   * (the one-off projection of the model into its constraints, which costs most when it starts
+   * far from them, as at initialisation), then whenever the training so far has paid for the
+   * next application within `overhead` (every later application counted, each estimated by the
+   * one before it), and once more when training ends (with `probability` 1), so that the model
+   * `fit` returns satisfies its constraints.
+   */
+  every?: number | 'auto';
   /** …and then with this probability (the paper's regularizer frequency p; default 1). */
   probability?: number;
   /** Seed of the draws that `probability` makes (default 0). */
   seed?: number;
   /**
-   * Warn once when applying the constraints takes more than this share of the training time
-   * they are spread over (default 0.1), naming the `every` that would keep them within it.
+   * The share of training time the constraints may take (default 0.1): 'auto' keeps to it; with
+   * a fixed `every` the callback warns once when it is exceeded, naming the `every` that would not.
    */
-  overheadWarning?: number;
+  overhead?: number;
 }
 
 /** The schedule that keeps applications at `share` of training: one per ⌈application / (share · step)⌉ steps. */
+/** What a constraints callback has spent so far (over every `fit` it served). */
+export interface ConstraintsStatistics {
+  steps: number;
+  applications: number;
+  /** Seconds in optimizer steps (batch begin to end). */
+  trainingSeconds: number;
+  /** Seconds in applications of the constraints. */
+  applicationSeconds: number;
+  /** Of which the first application (the projection of the model into its constraints). */
+  firstApplicationSeconds: number;
+}
+
 export function everyForOverhead(applicationSeconds: number, stepSeconds: number, share: number): number {
   return Math.max(1, Math.ceil(applicationSeconds / (share * stepSeconds)));
 }
@@ -32,18 +51,44 @@ export function everyForOverhead(applicationSeconds: number, stepSeconds: number
  * (`bindConstraints`). Each application is `LayerVariable.write` of (a copy of) the variable's value,
  * which is where tfjs applies the constraint, inside a tidy: no tensor is left behind.
  */
-export function constraintsCallback(options: ConstraintsCallbackOptions = {}): tfl.Callback {
-  const every = options.every ?? 1;
+export function constraintsCallback(options: ConstraintsCallbackOptions = {}): tfl.Callback & { statistics(): ConstraintsStatistics } {
+  const every = options.every ?? 'auto';
   const probability = options.probability ?? 1;
-  if (!(Number.isInteger(every) && every >= 1)) throw usageError(`constraintsCallback: every must be a positive integer, got ${options.every}`);
+  const share = options.overhead ?? 0.1;
+  if (every !== 'auto' && !(Number.isInteger(every) && every >= 1)) {
+    throw usageError(`constraintsCallback: every must be a positive integer or 'auto', got ${options.every}`);
+  }
   if (!(probability >= 0 && probability <= 1)) throw usageError(`constraintsCallback: probability must be between 0 and 1, got ${options.probability}`);
+  if (!(share > 0)) throw usageError(`constraintsCallback: overhead must be a positive share of training time (0.1 is 10 %), got ${options.overhead}`);
   let random = createRandomState(options.seed ?? 0);
   const draw = new Float64Array(1);
-  const share = options.overheadWarning ?? 0.1;
   let step = 0;
   let stepStart = 0;
   let stepSeconds = 0;
+  let trainingSeconds = 0;
+  let applicationSeconds = 0;
+  let firstApplication = 0;
+  let lastApplication = 0;
+  let applications = 0;
+  let appliedAtStep = -1;
   let warned = false;
+  /** Whether this step is one where the schedule draws (and, with the draw, applies). */
+  const eligible = (): boolean => {
+    if (every !== 'auto') return step % every === 0;
+    // The first step always; then once training has paid for the next, estimated by the last
+    // (not by the first: projecting a model far from its constraints is no guide to keeping it there).
+    const estimate = applications > 1 ? lastApplication : 0;
+    return appliedAtStep < 0 || applicationSeconds - firstApplication + estimate <= share * trainingSeconds;
+  };
+  const apply = (model: tfl.LayersModel): void => {
+    const start = performance.now();
+    applyConstraints(model);
+    lastApplication = (performance.now() - start) / 1000;
+    if (applications === 0) firstApplication = lastApplication;
+    applicationSeconds += lastApplication;
+    applications++;
+    appliedAtStep = step;
+  };
   return new (class ConstraintsCallback extends tfl.Callback {
     override async onTrainBegin(): Promise<void> {
       bindConstraints(this.model);
@@ -54,24 +99,32 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
     }
 
     override async onBatchEnd(): Promise<void> {
-      // The fastest step seen: a fair measure of the training the constraints are spread over.
       const seconds = (performance.now() - stepStart) / 1000;
+      trainingSeconds += seconds;
+      // The fastest step seen: a fair measure of the training the constraints are spread over.
       stepSeconds = stepSeconds === 0 ? seconds : Math.min(stepSeconds, seconds);
       step++;
-      if (step % every !== 0) return;
+      if (!eligible()) return;
       // Drawn at every eligible step, applied or not, so the draws do not depend on the model.
       random = fillUniform(random, draw);
       if (draw[0]! >= probability) return;
-      const start = performance.now();
-      applyConstraints(this.model);
-      const applicationSeconds = (performance.now() - start) / 1000;
-      const overhead = (applicationSeconds * probability) / (every * stepSeconds);
-      if (!warned && overhead > share) {
+      apply(this.model);
+      if (every === 'auto' || warned) return;
+      const overhead = (lastApplication * probability) / (every * stepSeconds);
+      if (overhead > share) {
         warned = true;
         console.warn(
-          `constraintsCallback: applying the constraints took ${applicationSeconds.toFixed(3)} s, ${(applicationSeconds / stepSeconds).toFixed(1)}× a training step (${stepSeconds.toFixed(3)} s): ${(100 * overhead).toFixed(0)} % on top of training; every: ${everyForOverhead(applicationSeconds * probability, stepSeconds, share)} keeps it within ${(100 * share).toFixed(0)} %`,
+          `constraintsCallback: applying the constraints took ${lastApplication.toFixed(3)} s, ${(lastApplication / stepSeconds).toFixed(1)}× a training step (${stepSeconds.toFixed(3)} s): ${(100 * overhead).toFixed(0)} % on top of training; every: ${everyForOverhead(lastApplication * probability, stepSeconds, share)} keeps it within ${(100 * share).toFixed(0)} % (or every: 'auto')`,
         );
       }
+    }
+
+    statistics(): ConstraintsStatistics {
+      return { steps: step, applications, trainingSeconds, applicationSeconds, firstApplicationSeconds: firstApplication };
+    }
+
+    override async onTrainEnd(): Promise<void> {
+      if (every === 'auto' && probability === 1 && step > 0 && appliedAtStep !== step) apply(this.model);
     }
   })();
 }

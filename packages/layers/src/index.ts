@@ -1,5 +1,5 @@
 export { spectralClip, procrustes, SpectralConstraint, type SpectralConstraintOptions, type ConstraintProjection } from './spectral-constraint.js';
-export { constraintsCallback, applyConstraints, everyForOverhead, type ConstraintsCallbackOptions } from './constraints-callback.js';
+export { constraintsCallback, applyConstraints, everyForOverhead, type ConstraintsCallbackOptions, type ConstraintsStatistics } from './constraints-callback.js';
 export { bindConstraints, convGeometryOf } from './bind-constraints.js';
 export { tfjsPadding, circularGridSize, type ConvGeometry } from './conv-geometry.js';
 export { gradientRatios, type GradientRatiosOptions } from './gradient-ratios.js';
