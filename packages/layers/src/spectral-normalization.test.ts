@@ -40,14 +40,14 @@ describe('spectralNormalization', () => {
     const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 1, 0, 1, 0], 'int32'), 2);
     await model.fit(x, y, { epochs: 10, batchSize: 8, verbose: 0, shuffle: false });
     // The estimate follows the kernel as it trains; with the kernel held, its steps converge.
-    for (let call = 0; call < 300; call++) tf.tidy(() => void wrapper.apply(x, { training: true }));
+    for (let call = 0; call < 1000; call++) tf.tidy(() => void wrapper.apply(x, { training: true }));
     const kernel = wrapper.layer.getWeights()[0] as tf.Tensor4D;
     const geometry = { inputSize: [8, 8] as [number, number], strides: [2, 2] as [number, number], padding: 'same' as const };
     const exact = explicitOperatorSingularValues(kernel, geometry);
-    expect(Math.abs((await wrapper.operatorNorm()) / exact[0]! - 1)).toBeLessThan(1e-3);
+    expect(Math.abs((await wrapper.operatorNorm()) / exact[0]! - 1)).toBeLessThan(1e-4);
     // The normalised kernel's operator has norm 1.
     const normalized = tf.div(kernel, await wrapper.operatorNorm()) as tf.Tensor4D;
-    expect(explicitOperatorSingularValues(normalized, geometry)[0]).toBeCloseTo(1, 3);
+    expect(Math.abs(explicitOperatorSingularValues(normalized, geometry)[0]! - 1)).toBeLessThan(1e-4);
     // Keras's and PyTorch's normalisation: the kernel reshaped to [k·k·in, out].
     const reshaped = new SVD(new Matrix(tf.reshape(kernel, [-1, 3]).arraySync() as number[][])).diagonal[0]!;
     expect(Math.abs(reshaped / exact[0]! - 1)).toBeGreaterThan(0.1);
