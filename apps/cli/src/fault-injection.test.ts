@@ -10,8 +10,8 @@ import type { RunConfig } from '@procrustes/train';
 import { hasCheckpoint, loadCheckpoint, reproducibleRunFiles } from '@procrustes/train/node';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
-// The long variant (PROCRUSTES_LONG_TESTS=1) kills 100 times instead of 20.
-const KILLS = process.env.PROCRUSTES_LONG_TESTS ? 100 : 20;
+// The long variant (PROCRUSTES_LONG_TESTS=1) kills 100 times instead of 12.
+const KILLS = process.env.PROCRUSTES_LONG_TESTS ? 100 : 12;
 // procresnet: the regularizer runs and writes spectra.jsonl; the probes write probes.jsonl.
 const args = [
   '--model',
