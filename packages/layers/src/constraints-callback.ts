@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRandomState, fillUniform, usageError } from '@procrustes/core';
 import { bindConstraints, constrainedWeights } from './bind-constraints.js';
+import { SpectralConstraint } from './spectral-constraint.js';
 
 export interface ConstraintsCallbackOptions {
   /**
@@ -9,14 +10,20 @@ export interface ConstraintsCallbackOptions {
    * (the one-off projection of the model into its constraints, which costs most when it starts
    * far from them, as at initialisation), then whenever the training so far has paid for the
    * next application within `overhead` (every later application counted, each estimated by the
-   * one before it), and once more when training ends (with `probability` 1), so that the model
-   * `fit` returns satisfies its constraints.
+   * one before it). Either way, with `probability` 1 the constraints are applied once more when
+   * training ends, to their tolerance, so that the model `fit` returns satisfies them.
    */
   every?: number | 'auto';
   /** …and then with this probability (the paper's regularizer frequency p; default 1). */
   probability?: number;
   /** Seed of the draws that `probability` makes (default 0). */
   seed?: number;
+  /**
+   * Projection rounds of a spectral constraint per application during training (default 1, as
+   * the paper's regularizer projects once per application: the rounds accumulate over training).
+   * The application when training ends repeats to the constraint's own tolerance.
+   */
+  roundsPerApplication?: number;
   /**
    * The share of training time the constraints may take (default 0.1): 'auto' keeps to it; with
    * a fixed `every` the callback warns once when it is exceeded, naming the `every` that would not.
@@ -33,8 +40,10 @@ export interface ConstraintsStatistics {
   trainingSeconds: number;
   /** Seconds in applications of the constraints. */
   applicationSeconds: number;
-  /** Of which the first application (the projection of the model into its constraints). */
+  /** Of which the first application (the projection of the model into its constraints)… */
   firstApplicationSeconds: number;
+  /** …and the one when training ended (to the constraints' tolerance). */
+  endApplicationSeconds: number;
 }
 
 export function everyForOverhead(applicationSeconds: number, stepSeconds: number, share: number): number {
@@ -55,6 +64,8 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
   const every = options.every ?? 'auto';
   const probability = options.probability ?? 1;
   const share = options.overhead ?? 0.1;
+  const rounds = options.roundsPerApplication ?? 1;
+  if (!(Number.isInteger(rounds) && rounds >= 1)) throw usageError(`constraintsCallback: roundsPerApplication must be a positive integer, got ${options.roundsPerApplication}`);
   if (every !== 'auto' && !(Number.isInteger(every) && every >= 1)) {
     throw usageError(`constraintsCallback: every must be a positive integer or 'auto', got ${options.every}`);
   }
@@ -68,6 +79,7 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
   let trainingSeconds = 0;
   let applicationSeconds = 0;
   let firstApplication = 0;
+  let endApplication = 0;
   let lastApplication = 0;
   let applications = 0;
   let appliedAtStep = -1;
@@ -75,19 +87,17 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
   /** Whether this step is one where the schedule draws (and, with the draw, applies). */
   const eligible = (): boolean => {
     if (every !== 'auto') return step % every === 0;
-    // The first step always; then once training has paid for the next, estimated by the last
-    // (not by the first: projecting a model far from its constraints is no guide to keeping it there).
-    const estimate = applications > 1 ? lastApplication : 0;
-    return appliedAtStep < 0 || applicationSeconds - firstApplication + estimate <= share * trainingSeconds;
+    // The first step always; then once training has paid for the next, estimated by the last.
+    return appliedAtStep < 0 || applicationSeconds - firstApplication + lastApplication <= share * trainingSeconds;
   };
-  const apply = (model: tfl.LayersModel): void => {
+  const apply = (model: tfl.LayersModel, maxRounds?: number): number => {
     const start = performance.now();
-    applyConstraints(model);
-    lastApplication = (performance.now() - start) / 1000;
-    if (applications === 0) firstApplication = lastApplication;
-    applicationSeconds += lastApplication;
+    applyConstraints(model, { maxRounds });
+    const seconds = (performance.now() - start) / 1000;
+    applicationSeconds += seconds;
     applications++;
     appliedAtStep = step;
+    return seconds;
   };
   return new (class ConstraintsCallback extends tfl.Callback {
     override async onTrainBegin(): Promise<void> {
@@ -108,7 +118,8 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
       // Drawn at every eligible step, applied or not, so the draws do not depend on the model.
       random = fillUniform(random, draw);
       if (draw[0]! >= probability) return;
-      apply(this.model);
+      lastApplication = apply(this.model, rounds);
+      if (applications === 1) firstApplication = lastApplication;
       if (every === 'auto' || warned) return;
       const overhead = (lastApplication * probability) / (every * stepSeconds);
       if (overhead > share) {
@@ -120,19 +131,26 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
     }
 
     statistics(): ConstraintsStatistics {
-      return { steps: step, applications, trainingSeconds, applicationSeconds, firstApplicationSeconds: firstApplication };
+      return { steps: step, applications, trainingSeconds, applicationSeconds, firstApplicationSeconds: firstApplication, endApplicationSeconds: endApplication };
     }
 
     override async onTrainEnd(): Promise<void> {
-      if (every === 'auto' && probability === 1 && step > 0 && appliedAtStep !== step) apply(this.model);
+      if (probability === 1 && step > 0) endApplication = apply(this.model);
     }
   })();
 }
 
-/** Applies every constraint of every layer of the model once, as tfjs does in `setWeights`. */
-export function applyConstraints(model: { layers: tfl.layers.Layer[] }): void {
+/**
+ * Applies every constraint of every layer of the model once, as tfjs does in `setWeights`;
+ * `maxRounds` caps the projection rounds of spectral constraints (default: their own).
+ */
+export function applyConstraints(model: { layers: tfl.layers.Layer[] }, options: { maxRounds?: number } = {}): void {
   for (const layer of model.layers) {
-    // write() applies the constraint only to a tensor other than the variable's own: a clone.
-    for (const variable of constrainedWeights(layer)) tf.tidy(() => void variable.write(tf.clone(variable.read())));
+    for (const variable of constrainedWeights(layer)) {
+      // write() applies the constraint only to a tensor other than the variable's own: a clone.
+      const write = () => tf.tidy(() => void variable.write(tf.clone(variable.read())));
+      if (options.maxRounds !== undefined && variable.constraint instanceof SpectralConstraint) variable.constraint.withRounds(options.maxRounds, write);
+      else write();
+    }
   }
 }

@@ -46,6 +46,7 @@ export class SpectralConstraint extends ConstraintBase {
   private geometry: ConvGeometry | undefined;
   private readonly tolerance: number;
   private readonly maxRounds: number;
+  private roundsOverride: number | undefined;
   private readonly givenGeometry: SpectralConstraintOptions;
   /** What the last `apply` reached, or undefined before the first (or when it did not know the input size). */
   lastProjection: ConstraintProjection | undefined;
@@ -94,6 +95,20 @@ export class SpectralConstraint extends ConstraintBase {
     this.geometry = geometry;
   }
 
+  /**
+   * Runs `write` (synchronous: tfjs applies the constraint inside it) with at most `maxRounds`
+   * projection rounds instead of the constraint's own, e.g. one per application during training.
+   */
+  withRounds<T>(maxRounds: number, write: () => T): T {
+    const own = this.roundsOverride;
+    this.roundsOverride = Math.min(maxRounds, this.maxRounds);
+    try {
+      return write();
+    } finally {
+      this.roundsOverride = own;
+    }
+  }
+
   override apply(w: tf.Tensor): tf.Tensor {
     if (w.rank === 2) return this.applyToMatrix(w);
     if (w.rank !== 4) throw usageError(`${this.name} constrains Conv2D kernels [kh, kw, in, out] and Dense kernels [in, out], got a kernel of shape [${w.shape}]`);
@@ -111,7 +126,7 @@ export class SpectralConstraint extends ConstraintBase {
     }
     const shape = w.shape as [number, number, number, number];
     const grid = circularGridSize(this.geometry, [shape[0], shape[1]]);
-    const result = projectKernelRepeated({ shape, data: w.dataSync() }, grid, this.target, { tolerance: this.tolerance, maxRounds: this.maxRounds });
+    const result = projectKernelRepeated({ shape, data: w.dataSync() }, grid, this.target, { tolerance: this.tolerance, maxRounds: this.roundsOverride ?? this.maxRounds });
     const { kernel, ...reached } = result;
     this.lastProjection = { operator: 'convolution', grid, ...reached };
     return tf.tensor4d(Float32Array.from(kernel.data), shape);
