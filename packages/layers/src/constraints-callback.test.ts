@@ -59,6 +59,30 @@ const data = () => {
 const convolutionNorm = (model: tfl.LayersModel) =>
   explicitOperatorSingularValues(model.getLayer('conv').getWeights()[0] as tf.Tensor4D, convGeometryOf(model.getLayer('conv')))[0]!;
 
+/** spectralClip that also spends `milliseconds` per application, like a large exact projection. */
+function slowClip(milliseconds: number) {
+  const slow = spectralClip({ max: 1, inputSize: 7, strides: 2 });
+  const apply = slow.apply.bind(slow);
+  slow.apply = (w: tf.Tensor) => {
+    const until = performance.now() + milliseconds;
+    while (performance.now() < until);
+    return apply(w);
+  };
+  return slow;
+}
+
+async function warningsDuring(run: () => Promise<unknown>): Promise<string[]> {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (message: string) => warnings.push(message);
+  try {
+    await run();
+  } finally {
+    console.warn = warn;
+  }
+  return warnings;
+}
+
 describe('constraints during fit', () => {
   it("tfjs-layers 4.22 ignores a kernelConstraint in fit: the operator's norm is far above the bound after training", async () => {
     const model = userModel(spectralClip({ max: 1, inputSize: 7, strides: 2 }), tfl.constraints.maxNorm({ maxValue: 1, axis: 0 }));
@@ -124,23 +148,9 @@ describe('constraints during fit', () => {
 
   it('with a fixed every, says once when applying the constraints costs more than 10 % of training, and which schedule would not', async () => {
     // A constraint as slow as a large exact projection, beside a step of a few milliseconds.
-    const slow = spectralClip({ max: 1, inputSize: 7, strides: 2 });
-    const apply = slow.apply.bind(slow);
-    slow.apply = (w: tf.Tensor) => {
-      const until = performance.now() + 60;
-      while (performance.now() < until);
-      return apply(w);
-    };
-    const model = userModel(slow);
+    const model = userModel(slowClip(60));
     const { x, y } = data();
-    const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (message: string) => warnings.push(message);
-    try {
-      await model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [constraintsCallback({ every: 1 })] });
-    } finally {
-      console.warn = warn;
-    }
+    const warnings = await warningsDuring(() => model.fit(x, y, { epochs: 1, batchSize: 4, verbose: 0, callbacks: [constraintsCallback({ every: 1 })] }));
     expect(warnings).toHaveLength(1);
     const every = Number(/every: (\d+) keeps it within 10 %/.exec(warnings[0]!)?.[1]);
     expect(every).toBeGreaterThan(1);
@@ -151,24 +161,10 @@ describe('constraints during fit', () => {
   });
 
   it("by default ('auto') spends at most 10 % of training on constraints after the first application, and applies them once more when training ends", async () => {
-    const slow = spectralClip({ max: 1, inputSize: 7, strides: 2 });
-    const apply = slow.apply.bind(slow);
-    slow.apply = (w: tf.Tensor) => {
-      const start = performance.now();
-      while (performance.now() < start + 30);
-      return apply(w);
-    };
-    const model = userModel(slow);
+    const model = userModel(slowClip(30));
     const { x, y } = data();
-    const warnings: string[] = [];
-    const warn = console.warn;
-    console.warn = (message: string) => warnings.push(message);
     const callback = constraintsCallback();
-    try {
-      await model.fit(x, y, { epochs: 12, batchSize: 2, verbose: 0, callbacks: [callback] });
-    } finally {
-      console.warn = warn;
-    }
+    const warnings = await warningsDuring(() => model.fit(x, y, { epochs: 12, batchSize: 2, verbose: 0, callbacks: [callback] }));
     const statistics = callback.statistics();
     expect(warnings).toHaveLength(0);
     expect(statistics.steps).toBe(96);
