@@ -1,6 +1,4 @@
-import { Matrix, SVD } from 'ml-matrix';
-import { embedComplex, extractComplex } from './complex-blocks.js';
-import { hermitianEigen } from './hermitian-eigen.js';
+import { hermitianEigen, type HermitianEigen } from './hermitian-eigen.js';
 
 /** Where the singular values go: all equal to `scale` (Procrustes), or capped at `max` (clip). */
 export type SpectrumTarget = { mode: 'procrustes'; scale: number } | { mode: 'clip'; max: number };
@@ -63,24 +61,99 @@ export function complexSingularValues(real: Float64Array, imaginary: Float64Arra
   return Array.from(hermitianEigen(gram.real, gram.imaginary, gram.n).values, (value) => Math.sqrt(Math.max(value, 0)));
 }
 
-/** The exact route through a general SVD of the real embedding: for Procrustes on (nearly) singular matrices, whose polar factor the Gram matrix cannot resolve. */
-function projectBySvd(real: Float64Array, imaginary: Float64Array, p: number, q: number, target: SpectrumTarget): Float64Array {
-  const svd = new SVD(embedComplex(real, imaginary, p, q), { autoTranspose: true });
-  const u = svd.leftSingularVectors;
-  const v = svd.rightSingularVectors;
-  const sigma = svd.diagonal;
-  const k = sigma.length;
-  const weights = sigma.map((s) => (target.mode === 'procrustes' ? target.scale : Math.min(s, target.max)));
-  const scaledU = new Matrix(u.rows, k);
-  for (let i = 0; i < u.rows; i++) for (let j = 0; j < k; j++) scaledU.set(i, j, u.get(i, j) * weights[j]);
-  const projected = extractComplex(scaledU.mmul(v.subMatrix(0, v.rows - 1, 0, k - 1).transpose()), p, q);
-  real.set(projected.real);
-  imaginary.set(projected.imaginary);
-  return Float64Array.from(sigma.filter((_, i) => i % 2 === 0));
-}
-
-/** Below this σmin/σmax the Gram matrix's smallest eigenvalues are noise: Procrustes takes the SVD route. */
+/** Below this σ/σmax a singular value counts as zero for Procrustes: its Gram eigenvector cannot give A·v/σ. */
 const GRAM_CONDITION_LIMIT = 1e-5;
+
+/**
+ * scale·U·Vᴴ for a (nearly) singular A: the singular vectors of the nonzero singular values from
+ * the Gram matrix's eigenvectors (u = A·v/σ, or v = Aᴴ·u/σ on the left side), the others any
+ * orthonormal completion (the nearest matrix with all singular values equal is not unique then;
+ * each is as near). Orthonormalised twice (Gram–Schmidt) so the result's singular values are
+ * `scale` to rounding.
+ */
+function procrustesOfSingular(real: Float64Array, imaginary: Float64Array, p: number, q: number, scale: number, eigen: HermitianEigen, sigma: Float64Array): void {
+  const n = Math.min(p, q);
+  const right = q <= p;
+  // The other side's vectors live in C^m.
+  const m = right ? p : q;
+  const otherReal = new Float64Array(n * m);
+  const otherImaginary = new Float64Array(n * m);
+  const nonzero = sigma.findIndex((s) => !(s > GRAM_CONDITION_LIMIT * sigma[0]!));
+  const count = nonzero < 0 ? n : nonzero;
+  for (let l = 0; l < count; l++) {
+    for (let r = 0; r < m; r++) {
+      let sr = 0;
+      let si = 0;
+      for (let i = 0; i < n; i++) {
+        const vr = eigen.vectorsReal[l * n + i]!;
+        const vi = eigen.vectorsImaginary[l * n + i]!;
+        // right: (A·v)_r = Σ_i A_ri v_i; left: (Aᴴ·u)_r = Σ_i conj(A_ir) u_i
+        const ar = right ? real[r * q + i]! : real[i * q + r]!;
+        const ai = right ? imaginary[r * q + i]! : -imaginary[i * q + r]!;
+        sr += ar * vr - ai * vi;
+        si += ar * vi + ai * vr;
+      }
+      otherReal[l * m + r] = sr / sigma[l]!;
+      otherImaginary[l * m + r] = si / sigma[l]!;
+    }
+  }
+  // Orthonormalise the computed ones and complete them with standard basis vectors.
+  let filled = 0;
+  const candidateReal = new Float64Array(m);
+  const candidateImaginary = new Float64Array(m);
+  for (let source = 0; filled < n && source < count + m; source++) {
+    if (source < count) {
+      candidateReal.set(otherReal.subarray(source * m, source * m + m));
+      candidateImaginary.set(otherImaginary.subarray(source * m, source * m + m));
+    } else {
+      candidateReal.fill(0);
+      candidateImaginary.fill(0);
+      candidateReal[source - count] = 1;
+    }
+    for (let pass = 0; pass < 2; pass++) {
+      for (let k = 0; k < filled; k++) {
+        let dr = 0;
+        let di = 0;
+        for (let r = 0; r < m; r++) {
+          // ⟨o_k, c⟩ = Σ conj(o_k) c
+          dr += otherReal[k * m + r]! * candidateReal[r]! + otherImaginary[k * m + r]! * candidateImaginary[r]!;
+          di += otherReal[k * m + r]! * candidateImaginary[r]! - otherImaginary[k * m + r]! * candidateReal[r]!;
+        }
+        for (let r = 0; r < m; r++) {
+          candidateReal[r] -= dr * otherReal[k * m + r]! - di * otherImaginary[k * m + r]!;
+          candidateImaginary[r] -= dr * otherImaginary[k * m + r]! + di * otherReal[k * m + r]!;
+        }
+      }
+    }
+    let norm = 0;
+    for (let r = 0; r < m; r++) norm += candidateReal[r]! ** 2 + candidateImaginary[r]! ** 2;
+    norm = Math.sqrt(norm);
+    // A computed vector is kept (it is a unit vector already); a basis vector only if it adds a direction.
+    if (source >= count && norm < 0.5) continue;
+    for (let r = 0; r < m; r++) {
+      otherReal[filled * m + r] = candidateReal[r]! / norm;
+      otherImaginary[filled * m + r] = candidateImaginary[r]! / norm;
+    }
+    // Keep the pairing with the eigenvector of the same index.
+    filled++;
+  }
+  // scale·Σ_l u_l v_lᴴ, written into A (p×q).
+  real.fill(0);
+  imaginary.fill(0);
+  for (let l = 0; l < n; l++) {
+    for (let i = 0; i < p; i++) {
+      // right: u = other (C^p), v = eigenvector (C^q); left: u = eigenvector (C^p), v = other (C^q).
+      const ur = right ? otherReal[l * m + i]! : eigen.vectorsReal[l * n + i]!;
+      const ui = right ? otherImaginary[l * m + i]! : eigen.vectorsImaginary[l * n + i]!;
+      for (let c = 0; c < q; c++) {
+        const vr = right ? eigen.vectorsReal[l * n + c]! : otherReal[l * m + c]!;
+        const vi = right ? eigen.vectorsImaginary[l * n + c]! : otherImaginary[l * m + c]!;
+        real[i * q + c] += scale * (ur * vr + ui * vi);
+        imaginary[i * q + c] += scale * (ui * vr - ur * vi);
+      }
+    }
+  }
+}
 
 /**
  * Replaces a complex p×q matrix A (row-major, real and imaginary parts apart) in place by the
@@ -98,7 +171,10 @@ export function projectComplexMatrix(real: Float64Array, imaginary: Float64Array
   const threshold = target.mode === 'clip' ? target.max * target.max : Number.NEGATIVE_INFINITY;
   const eigen = hermitianEigen(gram.real, gram.imaginary, n, threshold);
   const before = Float64Array.from(eigen.values, (value) => Math.sqrt(Math.max(value, 0)));
-  if (target.mode === 'procrustes' && !(before[n - 1] > GRAM_CONDITION_LIMIT * before[0])) return projectBySvd(real, imaginary, p, q, target);
+  if (target.mode === 'procrustes' && !(before[n - 1]! > GRAM_CONDITION_LIMIT * before[0]!)) {
+    procrustesOfSingular(real, imaginary, p, q, target.scale, eigen, before);
+    return before;
+  }
   const k = eigen.count;
   if (k === 0) return before;
   const bound = target.mode === 'clip' ? target.max : target.scale;
