@@ -1,6 +1,6 @@
 import { type Matrix, SVD } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { embedComplex, extractComplex } from './complex-blocks.js';
+import { embedComplex, extractComplex } from './test-support/complex-embedding.js';
 import { complexSingularValues, projectComplexMatrix, type SpectrumTarget } from './complex-matrix-spectrum.js';
 
 let state = 5;

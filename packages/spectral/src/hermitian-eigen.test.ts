@@ -1,6 +1,6 @@
 import { EigenvalueDecomposition } from 'ml-matrix';
 import { describe, expect, it } from 'vitest';
-import { embedComplex } from './complex-blocks.js';
+import { embedComplex } from './test-support/complex-embedding.js';
 import { hermitianEigen } from './hermitian-eigen.js';
 
 /** A seeded Hermitian matrix (full storage): B·Bᴴ of a random n×n or n×(n/3) B (singular), I + a rank-1 projector (eigenvalue 1 repeated), diagonal, or zero. */

@@ -1,3 +1,4 @@
+// For tests: the real embedding that lets a general (real) SVD serve as the reference for complex matrices.
 import { Matrix } from 'ml-matrix';
 
 /**
