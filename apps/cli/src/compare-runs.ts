@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { buildNetworkSpec, parseModelName, type Family, type NetworkSpec } from '@procrustes/core';
 import { makeDirectory } from '@procrustes/core/node';
 import { isTransitionUnit, logRatioStatistic, PROBES_STREAM, type ProbeRecord } from '@procrustes/probes';
-import { writeRunReport } from '@procrustes/report/node';
 import { METRICS_STREAM, type EpochMetrics } from '@procrustes/train';
 import { CONFIG_FILE, readRecordStream, readRun } from '@procrustes/train/node';
 import { runConfigFromFlags, type TrainFlags } from './run-flags.js';
@@ -87,6 +86,7 @@ export async function compareRuns(options: CompareOptions, log: (line: string) =
       const { config, metrics } = readRun(run);
       const row = summarizeRun(buildNetworkSpec(config.network), readRecordStream<ProbeRecord>(run, PROBES_STREAM), metrics, run, family, depth);
       rows.push(row);
+      const { writeRunReport } = await import('@procrustes/report/node');
       await writeRunReport(run);
     }
   }

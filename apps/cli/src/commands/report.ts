@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeRunReport } from '@procrustes/report/node';
 import { usageError } from '@procrustes/core';
 import { hasCheckpoint, insideRunWorkingDirectory, readRunConfig, verifiedCheckpointDirectory } from '@procrustes/train/node';
 
@@ -17,6 +16,8 @@ export function addReportCommand(program: Command): void {
         throw usageError(`--out ${options.out} lies in ${working}, which the run's next writer replaces or removes: choose a directory outside it (default ${run}/report)`);
       // The records are reported only if the checkpoint vouches for them (config and records sealed in its manifest).
       if (hasCheckpoint(run)) await verifiedCheckpointDirectory(run, options.previousCheckpoint ? 'previous' : 'latest');
+      // The report package (ECharts, PNG rendering) loads in about a second: only when drawing.
+      const { writeRunReport } = await import('@procrustes/report/node');
       const { html, figures } = await writeRunReport(run, options.out);
       console.log(`report: ${html} (${figures.length} figure${figures.length === 1 ? '' : 's'}, each as SVG and PNG)`);
     });

@@ -8,7 +8,6 @@ import { loadDataset } from '@procrustes/data/node';
 import { ADDED_AT_START, configDifferences, describeDifferences, RUN_DEFAULTS } from '@procrustes/train';
 import { hasCheckpoint, lockRunDirectory, readRunConfig } from '@procrustes/train/node';
 import { listStudies, loadStudy } from '../study/definition.js';
-import { writeStudyReport } from '../study/study-report.js';
 import { definedRunConfig, initializationDefinition, resolvedTrainFlags } from '../study/run-definition.js';
 import { summarizeInitialization, summarizeTraining, type RunSummary } from '../study/summaries.js';
 import { finishedSummary, summaryPath } from '../study/finished-summary.js';
@@ -118,7 +117,7 @@ export async function runStudy(name: string, options: StudyCommandOptions = {}):
             log(`summary: ${summaryPath(results, run.name)} (made meanwhile by another process)`);
             continue;
           }
-          await writeFileAtomically(summaryPath(results, run.name), `${JSON.stringify(summarizeTraining(study, run, directory), null, 1)}\n`);
+          await writeFileAtomically(summaryPath(results, run.name), `${JSON.stringify(await summarizeTraining(study, run, directory), null, 1)}\n`);
         } finally {
           lock.release();
         }
@@ -176,6 +175,8 @@ export function addStudyCommand(program: Command): void {
       }
       if (options.report) {
         const study = loadStudy(name);
+        // Loads the report package (about a second) only when a report is drawn.
+        const { writeStudyReport } = await import('../study/study-report.js');
         const written = await writeStudyReport(study, options.results ?? join('docs', 'experiments', study.name));
         console.log(`report: ${written.markdown} (${written.figures.length} figure${written.figures.length === 1 ? '' : 's'}, each as SVG and PNG)`);
         return;

@@ -12,7 +12,6 @@ import {
 import { batchTensors, channelStatistics, hostBatches, type ImageDataset, type ImageSet } from '@procrustes/data';
 import { isTransitionUnit, logRatioStatistic, probeBatch } from '@procrustes/probes';
 import type { EpochRecord, SpectrumRecord } from '@procrustes/report';
-import { readRunRecords } from '@procrustes/report/node';
 import type { RunConfig } from '@procrustes/train';
 import type { InitializationDefinition } from './run-definition.js';
 
@@ -118,7 +117,9 @@ function base(study: { name: string; version: number }, run: { name: string; gro
 }
 
 /** The study's summary of a finished training run, from its run directory's records. */
-export function summarizeTraining(study: { name: string; version: number }, run: { name: string; group?: string }, directory: string): TrainingSummary {
+export async function summarizeTraining(study: { name: string; version: number }, run: { name: string; group?: string }, directory: string): Promise<TrainingSummary> {
+  // The report package loads in about a second; a study needs it only once a run has finished.
+  const { readRunRecords } = await import('@procrustes/report/node');
   const records = readRunRecords(directory);
   const { config } = records;
   const spec = buildNetworkSpec(config.network);
