@@ -106,9 +106,9 @@ async function defaultScheduleOverhead() {
 }
 const schedule = await defaultScheduleOverhead();
 const scheduleSteps = schedule.steps;
-const { applications, firstApplicationSeconds, endApplicationSeconds } = schedule.statistics;
+const { applications: scheduled, firstApplicationSeconds, endApplicationSeconds } = schedule.statistics;
 rows.push([
-  `spectralClip(1) on every 3×3 convolution and procrustes on the shortcuts, default schedule (${applications - 2} applications of one round in ${scheduleSteps} steps; the first, projecting the initial kernels, ${firstApplicationSeconds.toFixed(1)} s, and the one at the end, to 1 %, ${endApplicationSeconds.toFixed(1)} s, left out)`,
+  `spectralClip(1) on every 3×3 convolution and procrustes on the shortcuts, default schedule (${scheduled - 2} applications of one round in ${scheduleSteps} steps; the first, projecting the initial kernels, ${firstApplicationSeconds.toFixed(1)} s, and the one at the end, to 1 %, ${endApplicationSeconds.toFixed(1)} s, left out)`,
   (schedule.constrained - firstApplicationSeconds - endApplicationSeconds) / scheduleSteps,
   schedule.plain / scheduleSteps,
 ]);
