@@ -65,16 +65,28 @@ describe('projectComplexMatrix through the Gram matrix', () => {
     expect(Array.from(projected.imaginary)).toEqual(Array.from(imaginary));
   });
 
-  it('Procrustes of a singular matrix: all singular values equal scale (completed where A has none), nearest to A', () => {
-    const { real, imaginary } = randomMatrix(6, 6, 3);
-    const projected = { real: Float64Array.from(real), imaginary: Float64Array.from(imaginary) };
-    projectComplexMatrix(projected.real, projected.imaginary, 6, 6, { mode: 'procrustes', scale: 1 });
-    for (const value of complexSingularValues(projected.real, projected.imaginary, 6, 6)) expect(value).toBeCloseTo(1, 8);
-    // Nearest to A: Re tr(Pᴴ·A) reaches its largest value over unitary P, the sum of A's singular
-    // values (whose zeros come out of the Gram matrix as ~1e-8: hence 1e-7).
-    let trace = 0;
-    for (let e = 0; e < 36; e++) trace += projected.real[e]! * real[e]! + projected.imaginary[e]! * imaginary[e]!;
-    const nuclear = complexSingularValues(real, imaginary, 6, 6).reduce((a, b) => a + b, 0);
-    expect(Math.abs(trace - nuclear)).toBeLessThan(1e-7);
+  for (const [p, q, rank] of [
+    [6, 6, 3],
+    [4, 7, 2],
+    [7, 4, 1],
+  ]) {
+    it(`Procrustes of a singular ${p}×${q} matrix of rank ${rank}: all singular values equal scale (completed where A has none), nearest to A`, () => {
+      const { real, imaginary } = randomMatrix(p, q, rank);
+      const projected = { real: Float64Array.from(real), imaginary: Float64Array.from(imaginary) };
+      projectComplexMatrix(projected.real, projected.imaginary, p, q, { mode: 'procrustes', scale: 2 });
+      for (const value of complexSingularValues(projected.real, projected.imaginary, p, q)) expect(value).toBeCloseTo(2, 8);
+      // Nearest to A: Re tr(Pᴴ·A) reaches its largest value over such P, scale times the sum of A's
+      // singular values (whose zeros come out of the Gram matrix as ~1e-8: hence 1e-7).
+      let trace = 0;
+      for (let e = 0; e < p * q; e++) trace += projected.real[e]! * real[e]! + projected.imaginary[e]! * imaginary[e]!;
+      const nuclear = complexSingularValues(real, imaginary, p, q).reduce((a, b) => a + b, 0);
+      expect(Math.abs(trace - 2 * nuclear)).toBeLessThan(1e-7);
+    });
+  }
+
+  it('Procrustes of the zero matrix: some matrix with all singular values equal scale', () => {
+    const projected = { real: new Float64Array(12), imaginary: new Float64Array(12) };
+    projectComplexMatrix(projected.real, projected.imaginary, 3, 4, { mode: 'procrustes', scale: 1 });
+    for (const value of complexSingularValues(projected.real, projected.imaginary, 3, 4)) expect(value).toBeCloseTo(1, 12);
   });
 });
