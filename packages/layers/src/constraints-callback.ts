@@ -42,7 +42,7 @@ export interface ConstraintsStatistics {
   applicationSeconds: number;
   /** Of which the first application (the projection of the model into its constraints)… */
   firstApplicationSeconds: number;
-  /** …and the one when training ended (to the constraints' tolerance). */
+  /** …and those when training ended (to the constraints' tolerance), over every fit. */
   endApplicationSeconds: number;
 }
 
@@ -87,8 +87,9 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
   /** Whether this step is one where the schedule draws (and, with the draw, applies). */
   const eligible = (): boolean => {
     if (every !== 'auto') return step % every === 0;
-    // The first step always; then once training has paid for the next, estimated by the last.
-    return appliedAtStep < 0 || applicationSeconds - firstApplication + lastApplication <= share * trainingSeconds;
+    // The first step always; then once training has paid for the next, estimated by the last
+    // (the one-offs, the first application and those at the ends of fits, are not charged).
+    return appliedAtStep < 0 || applicationSeconds - firstApplication - endApplication + lastApplication <= share * trainingSeconds;
   };
   const apply = (model: tfl.LayersModel, maxRounds?: number): number => {
     const start = performance.now();
@@ -135,7 +136,7 @@ export function constraintsCallback(options: ConstraintsCallbackOptions = {}): t
     }
 
     override async onTrainEnd(): Promise<void> {
-      if (probability === 1 && step > 0) endApplication = apply(this.model);
+      if (probability === 1 && step > 0) endApplication += apply(this.model);
     }
   })();
 }
