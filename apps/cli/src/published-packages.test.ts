@@ -41,3 +41,22 @@ describe('every workspace package packs into a valid tarball', () => {
     60_000,
   );
 });
+
+// `changeset version` refuses the whole release when one changeset names a package that is not
+// in the workspace (a renamed package did exactly that).
+describe('every changeset names published workspace packages', () => {
+  const names = new Set(packageDirectories.map((d) => JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name as string));
+  const changesets = readdirSync(join(workspaceRoot, '.changeset')).filter((f) => f.endsWith('.md') && f !== 'README.md');
+  it.each(changesets)('%s', (file) => {
+    const text = readFileSync(join(workspaceRoot, '.changeset', file), 'utf8');
+    const front = /^---\n([\s\S]*?)\n---/.exec(text)?.[1];
+    expect(front, `${file} has no front matter`).toBeDefined();
+    const entries = front!.split('\n').filter((line) => line.trim() !== '');
+    expect(entries.length).toBeGreaterThan(0);
+    for (const line of entries) {
+      const [, , name, bump] = /^(['"])([^'"]+)\1:\s*(patch|minor|major)$/.exec(line.trim()) ?? [];
+      expect(bump, `${file}: '${line}' is not "package": patch|minor|major`).toBeDefined();
+      expect(names.has(name!), `${file}: ${name} is not a published workspace package`).toBe(true);
+    }
+  });
+});
