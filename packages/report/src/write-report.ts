@@ -1,4 +1,5 @@
 import { makeDirectory } from '@procrustes/core/node';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '@procrustes/core/node';
 import { Resvg } from '@resvg/resvg-js';
@@ -6,16 +7,27 @@ import type { Figure } from './charts.js';
 import { readRunRecords } from './read-run-records.js';
 import { figuresOf, reportHtml } from './report-html.js';
 
-/** Writes each figure as `<name>.svg` and `<name>.png` into a directory; returns the SVG paths. */
-export async function writeFigures(figures: Figure[], outDirectory: string): Promise<string[]> {
+/**
+ * Writes each figure as `<name>.png` and, unless its SVG is larger than `svgLimitBytes`, as
+ * `<name>.svg` (a heatmap of seven 1000-block runs is 6 MB of SVG against 0.5 MB of PNG); returns
+ * the paths written, SVG where there is one. A stale SVG of a figure now over the limit is removed.
+ */
+export async function writeFigures(figures: Figure[], outDirectory: string, options: { svgLimitBytes?: number } = {}): Promise<string[]> {
   makeDirectory(outDirectory);
+  const limit = options.svgLimitBytes ?? Number.POSITIVE_INFINITY;
   const paths: string[] = [];
   for (const figure of figures) {
     const svgPath = join(outDirectory, `${figure.name}.svg`);
-    await writeFileAtomically(svgPath, figure.svg);
+    const pngPath = join(outDirectory, `${figure.name}.png`);
     const png = new Resvg(figure.svg, { fitTo: { mode: 'width', value: 1800 }, background: '#ffffff' }).render().asPng();
-    await writeFileAtomically(join(outDirectory, `${figure.name}.png`), png);
-    paths.push(svgPath);
+    await writeFileAtomically(pngPath, png);
+    if (Buffer.byteLength(figure.svg) > limit) {
+      rmSync(svgPath, { force: true });
+      paths.push(pngPath);
+    } else {
+      await writeFileAtomically(svgPath, figure.svg);
+      paths.push(svgPath);
+    }
   }
   return paths;
 }

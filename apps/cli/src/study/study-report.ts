@@ -304,7 +304,8 @@ export async function writeStudyReport(study: StudyDefinition, results: string):
   }
   if (initial.length > 1) figures.push(studyDepthFigure(initial));
   if (hasSeeds(trained)) figures.push(seedAccuracyFigure(trained, COLOURS, (option) => chartBelowLegend(option)));
-  const paths = await writeFigures(figures, join(results, 'figures'));
+  // Committed with the study: a figure whose SVG passes 2 MB (a heatmap of many deep runs) is kept as PNG only.
+  const paths = await writeFigures(figures, join(results, 'figures'), { svgLimitBytes: 2_000_000 });
   const markdown = join(results, 'README.md');
   await writeFileAtomically(markdown, studyMarkdown(study, summaries, figures));
   return { markdown, figures: paths };
