@@ -188,7 +188,7 @@ describe('procrustes study', () => {
     expect([...ran.stdout.matchAll(/=== (\S+) \(train/g)].map((m) => m[1])).toEqual(['r8-seed1', 'p10-seed1', 'r8-seed2', 'p10-seed2']);
     const report = procrustes('study', file, '--results', join(root, 'results'), '--report');
     expect(report.code, report.stderr).toBe(0);
-    const accuracy = (run: string) => 100 * JSON.parse(readFileSync(join(root, 'results', 'summaries', `${run}.json`), 'utf8')).metrics[1].testAccuracy;
+    const accuracy = (run: string, epoch = 1) => 100 * JSON.parse(readFileSync(join(root, 'results', 'summaries', `${run}.json`), 'utf8')).metrics[epoch].testAccuracy;
     // By hand: two seeds, t(0.975, 1) = 12.706205; sd = |a − b| / √2; half width = t · sd / √2.
     const byHand = (a: number, b: number) => {
       const mean = (a + b) / 2;
@@ -202,6 +202,16 @@ describe('procrustes study', () => {
     const d1 = accuracy('r8-seed1') - accuracy('p10-seed1');
     const d2 = accuracy('r8-seed2') - accuracy('p10-seed2');
     expect(markdown).toContain(`| r8 − p10 | 1, 2 | ${byHand(d1, d2)} |`);
+    // After each epoch: mean [interval] to one decimal, bold where the interval excludes 0.
+    const epochCell = (epoch: number) => {
+      const [e1, e2] = [1, 2].map((seed) => accuracy(`r8-seed${seed}`, epoch) - accuracy(`p10-seed${seed}`, epoch));
+      const mean = (e1 + e2) / 2;
+      const half = (12.706205 * Math.abs(e1 - e2)) / 2;
+      const cell = `${mean.toFixed(1)} [${(mean - half).toFixed(1)}, ${(mean + half).toFixed(1)}]`;
+      return mean - half > 0 || mean + half < 0 ? `**${cell}**` : cell;
+    };
+    expect(markdown).toContain('| A − B | epoch 1 | epoch 2 |');
+    expect(markdown).toContain(`| r8 − p10 | ${epochCell(0)} | ${epochCell(1)} |`);
     expect(readdirSync(join(root, 'results', 'figures'))).toContain('test-accuracy-over-seeds.svg');
   }, 120_000);
 

@@ -31,6 +31,42 @@ export function formatInterval(i: SeedInterval, digits: number): string {
 
 const intervalOver = <T>(runs: Map<number, T>, metric: (s: T) => number) => seedInterval([...runs.values()].map(metric).filter(Number.isFinite));
 
+const accuracyAfter = (epoch: number) => (s: TrainingSummary) => 100 * (s.metrics[epoch]?.testAccuracy ?? Number.NaN);
+
+/**
+ * The paired difference in test accuracy after every epoch, not only the last: whether one arm
+ * learns faster early is part of "trains better". Each cell is its own interval, so the caption
+ * warns that some exclude zero by chance; the end-of-training verdict is the one fixed in advance.
+ */
+function epochDifferenceMarkdown(trained: Map<string, Map<number, TrainingSummary>>, pairs: ReadonlyArray<readonly [string, string]>): string[] {
+  const epochs = Math.max(...[...trained.values()].flatMap((runs) => [...runs.values()].map((s) => s.metrics.length)));
+  if (epochs < 2) return [];
+  const rows: string[] = [];
+  for (const [a, b] of pairs) {
+    const cells = Array.from({ length: epochs }, (_, e) => {
+      const by = (group: string) => new Map([...trained.get(group)!].map(([seed, s]) => [seed, accuracyAfter(e)(s)]));
+      const d = pairedDifference(by(a), by(b), String);
+      if (d.n < 2) return d.n === 1 ? `${d.mean.toFixed(1)} (one seed)` : '—';
+      const cell = `${d.mean.toFixed(1)} [${d.low.toFixed(1)}, ${d.high.toFixed(1)}]`;
+      return d.low > 0 || d.high < 0 ? `**${cell}**` : cell;
+    });
+    if (cells.every((c) => c === '—')) continue;
+    rows.push(`| ${a} − ${b} | ${cells.join(' | ')} |`);
+  }
+  if (rows.length === 0) return [];
+  const header = Array.from({ length: epochs }, (_, e) => `epoch ${e + 1}`);
+  return [
+    '### Test accuracy after each epoch (points, A − B by seed)',
+    '',
+    'Mean paired difference [95 % interval]; bold where the interval excludes 0. Each cell is its own interval: where the arms do not differ, about one cell in twenty excludes 0 by chance, so a lone bold cell is weak evidence; the verdict above, at the end of training, is the comparison fixed in advance.',
+    '',
+    `| A − B | ${header.join(' | ')} |`,
+    `| --- | ${header.map(() => '---').join(' | ')} |`,
+    ...rows,
+    '',
+  ];
+}
+
 /** The tables of a seeded study: each group's metrics over its seeds, and paired differences between groups. */
 export function seedMarkdown(summaries: RunSummary[]): string[] {
   const lines: string[] = [];
@@ -70,6 +106,7 @@ export function seedMarkdown(summaries: RunSummary[]): string[] {
         lines.push(`| ${a} − ${b} | ${accuracy.seeds.join(', ')} | ${formatInterval(accuracy, 2)} | ${accuracy.verdict} | ${formatInterval(loss, 4)} | ${loss.verdict} |`);
       }
       lines.push('');
+      lines.push(...epochDifferenceMarkdown(trained, pairs));
     }
   }
   const initial = seedGroups(summaries.filter((s): s is InitializationSummary => s.kind === 'initialization'));
