@@ -241,7 +241,7 @@ export function addBenchSuiteCommand(program: Command): void {
       const driftLine =
         'error' in drift
           ? `Tensor count drift: not measured (${drift.error}).`
-          : `Tensor count drift over ${DRIFT_CONFIGURATION.steps} steps of ${label(DRIFT_CONFIGURATION)} with probes on every unit and the exact regularizer, then ${DRIFT_CONFIGURATION.steps} probed steps and the projections: ${drift.tensorDrift} tensors.`;
+          : `Tensor count drift over ${DRIFT_CONFIGURATION.steps} steps of ${label(DRIFT_CONFIGURATION)} with probes on every unit and the exact regularizer, then ${DRIFT_CONFIGURATION.steps} probed steps alternating with as many plain ones, and the projections: ${drift.tensorDrift} tensors.`;
       console.log(`\n${formatTable(header, rows, [1, 2, 3, 4, 5, 6])}\n\n${driftLine}`);
       if (options.write) {
         const minutes = ((Date.now() - started.getTime()) / 60_000).toFixed(0);
