@@ -176,11 +176,11 @@ export function addStudyCommand(program: Command): void {
       if (options.report) {
         const study = loadStudy(name);
         // Loads the report package (about a second) only when a report is drawn.
-        const { writeStudyReport } = await import('../study/study-report.js');
+        const { writeStudyReport, STUDY_SVG_LIMIT_BYTES } = await import('../study/study-report.js');
         const written = await writeStudyReport(study, options.results ?? join('docs', 'experiments', study.name));
         const pngOnly = written.figures.filter((path) => path.endsWith('.png')).length;
         console.log(
-          `report: ${written.markdown} (${written.figures.length} figure${written.figures.length === 1 ? '' : 's'}, each as SVG and PNG${pngOnly > 0 ? `, ${pngOnly} as PNG only: its SVG would pass 2 MB` : ''})`,
+          `report: ${written.markdown} (${written.figures.length} figure${written.figures.length === 1 ? '' : 's'}, each as SVG and PNG${pngOnly > 0 ? `, ${pngOnly} as PNG only: its SVG would pass ${STUDY_SVG_LIMIT_BYTES / 1e6} MB` : ''})`,
         );
         return;
       }

@@ -33,6 +33,9 @@ const intervalOver = <T>(runs: Map<number, T>, metric: (s: T) => number) => seed
 
 const accuracyAfter = (epoch: number) => (s: TrainingSummary) => 100 * (s.metrics[epoch]?.testAccuracy ?? Number.NaN);
 
+/** One group's metric by seed, the form pairedDifference takes. */
+const metricBySeed = (runs: Map<number, TrainingSummary>, metric: (s: TrainingSummary) => number) => new Map([...runs].map(([seed, s]) => [seed, metric(s)]));
+
 /**
  * The paired difference in test accuracy after every epoch, not only the last: whether one arm
  * learns faster early is part of "trains better". Each cell is its own interval, so the caption
@@ -44,8 +47,7 @@ function epochDifferenceMarkdown(trained: Map<string, Map<number, TrainingSummar
   const rows: string[] = [];
   for (const [a, b] of pairs) {
     const cells = Array.from({ length: epochs }, (_, e) => {
-      const by = (group: string) => new Map([...trained.get(group)!].map(([seed, s]) => [seed, accuracyAfter(e)(s)]));
-      const d = pairedDifference(by(a), by(b), String);
+      const d = pairedDifference(metricBySeed(trained.get(a)!, accuracyAfter(e)), metricBySeed(trained.get(b)!, accuracyAfter(e)), String);
       if (d.n < 2) return d.n === 1 ? `${d.mean.toFixed(1)} (one seed)` : '—';
       const cell = `${d.mean.toFixed(1)} [${d.low.toFixed(1)}, ${d.high.toFixed(1)}]`;
       return d.low > 0 || d.high < 0 ? `**${cell}**` : cell;
@@ -99,7 +101,7 @@ export function seedMarkdown(summaries: RunSummary[]): string[] {
         '| --- | --- | --- | --- | --- | --- |',
       );
       for (const [a, b] of pairs) {
-        const by = (group: string, metric: (s: TrainingSummary) => number) => new Map([...trained.get(group)!].map(([seed, s]) => [seed, metric(s)]));
+        const by = (group: string, metric: (s: TrainingSummary) => number) => metricBySeed(trained.get(group)!, metric);
         const accuracy = pairedDifference(by(a, finalAccuracy), by(b, finalAccuracy), (x) => `${x.toFixed(2)} points`);
         const loss = pairedDifference(by(a, finalLoss), by(b, finalLoss), (x) => x.toFixed(4));
         if (accuracy.n === 0) continue;

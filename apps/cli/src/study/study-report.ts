@@ -288,6 +288,9 @@ export function studyMarkdown(study: StudyDefinition, summaries: RunSummary[], f
 }
 
 /** Reads the study's summaries and writes its figures (SVG, PNG) and README.md. */
+/** Committed with the study: a figure whose SVG passes this (a heatmap of many deep runs) is kept as PNG only. */
+export const STUDY_SVG_LIMIT_BYTES = 2_000_000;
+
 export async function writeStudyReport(study: StudyDefinition, results: string): Promise<{ markdown: string; figures: string[] }> {
   const summaries: RunSummary[] = study.runs
     .map((r) => join(results, 'summaries', `${r.name}.json`))
@@ -304,8 +307,7 @@ export async function writeStudyReport(study: StudyDefinition, results: string):
   }
   if (initial.length > 1) figures.push(studyDepthFigure(initial));
   if (hasSeeds(trained)) figures.push(seedAccuracyFigure(trained, COLOURS, (option) => chartBelowLegend(option)));
-  // Committed with the study: a figure whose SVG passes 2 MB (a heatmap of many deep runs) is kept as PNG only.
-  const paths = await writeFigures(figures, join(results, 'figures'), { svgLimitBytes: 2_000_000 });
+  const paths = await writeFigures(figures, join(results, 'figures'), { svgLimitBytes: STUDY_SVG_LIMIT_BYTES });
   const markdown = join(results, 'README.md');
   await writeFileAtomically(markdown, studyMarkdown(study, summaries, figures));
   return { markdown, figures: paths };
