@@ -2,11 +2,10 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { chromiumSkipReason, importInPage, launchChromium } from '@procrustes/browser-test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // Every published library package; the CLI is a Node program, not a library for bundles.
 const libraries = readdirSync(join(root, 'packages'))
@@ -67,33 +66,24 @@ describe('every package main entry bundles for the browser with no Node built-in
   );
 });
 
-const available = existsSync(CHROMIUM);
-describe.skipIf(!available)(`the bundles load in a browser${available ? '' : ` (skipped: ${CHROMIUM} is missing; apt-get install -y chromium)`}`, () => {
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+const skipped = chromiumSkipReason();
+describe.skipIf(skipped !== '')(`the bundles load in a browser${skipped}`, () => {
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   afterAll(async () => browser?.close());
 
   it('each bundle imports in headless Chromium without errors (no Node global touched at load)', async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const failures: string[] = [];
     for (const library of libraries) {
       const { name } = library;
       const { code, builtins } = await bundleOnce(library);
       if (builtins.length > 0) continue; // reported by the check above
-      // A string, not a function: vitest would rewrite a function's import() for Node.
-      await page.evaluate((source) => Object.assign(globalThis, { bundleSource: source }), code);
-      const outcome: { exports: number } | { error: string } = await page.evaluate(`(async () => {
-        const url = URL.createObjectURL(new Blob([globalThis.bundleSource], { type: 'text/javascript' }));
-        try {
-          return { exports: Object.keys(await import(url)).length };
-        } catch (error) {
-          return { error: String(error) };
-        } finally {
-          URL.revokeObjectURL(url);
-        }
-      })()`);
-      if ('error' in outcome) failures.push(`${name}: ${outcome.error}`);
-      else expect(outcome.exports, name).toBeGreaterThan(0);
+      try {
+        expect(await importInPage<number>(page, code, '(module) => Object.keys(module).length'), name).toBeGreaterThan(0);
+      } catch (error) {
+        failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     expect(failures).toEqual([]);
   }, 120_000);

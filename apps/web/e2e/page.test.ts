@@ -4,9 +4,8 @@ import { dirname, extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromiumSkipReason, launchChromium } from '@procrustes/browser-test-support';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist');
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.gz': 'application/octet-stream' };
 
@@ -25,19 +24,14 @@ function serve(isolated = false): Promise<{ server: Server; url: string }> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` })));
 }
 
-const available = existsSync(CHROMIUM) && existsSync(join(dist, 'index.html'));
+const skipped = chromiumSkipReason() || (existsSync(join(dist, 'index.html')) ? '' : ' (skipped: the page is not built; run the build first)');
 
-const notRunBecause = existsSync(CHROMIUM) ? 'the page is not built (run the build first)' : `${CHROMIUM} is missing (apt-get install -y chromium)`;
-
-describe.skipIf(!available)(`the training page in a real headless browser${available ? '' : ` (skipped: ${notRunBecause})`}`, () => {
+describe.skipIf(skipped !== '')(`the training page in a real headless browser${skipped}`, () => {
   let browser: Browser;
   let site: { server: Server; url: string };
   beforeAll(async () => {
     site = await serve();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -115,10 +109,7 @@ describe.skipIf(!available)(`the training page in a real headless browser${avail
   }, 180_000);
 
   it('trains on WebGL where the browser has it (WebGL2 through SwiftShader here: software, so correctness, not speed)', async () => {
-    const webglBrowser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-first-run'],
-    });
+    const webglBrowser = await launchChromium('software-webgl');
     try {
       const page = await webglBrowser.newPage();
       const errors: string[] = [];

@@ -4,38 +4,29 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { bundleForBrowser, chromiumSkipReason, launchChromium } from '@procrustes/browser-test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageWinograd } from './winograd.browser-entry.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
+const skipped = chromiumSkipReason();
 const wasmDirectory = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
 
 const relativeError = (a: number[], b: number[]) => Math.sqrt(a.reduce((s, v, i) => s + (v - b[i]) ** 2, 0) / b.reduce((s, v) => s + v * v, 0));
 
 // The browser build gets the same kernels: the bundled package in headless Chromium (not
 // cross-origin isolated, so tfjs's unthreaded build, where the hand-written module runs).
-describe.skipIf(!available)(`Winograd convolutions in headless Chromium${available ? '' : ` (skipped: ${CHROMIUM} is missing; apt-get install -y chromium)`}`, () => {
-  let browser: Awaited<ReturnType<typeof chromium.launch>> | undefined;
+describe.skipIf(skipped !== '')(`Winograd convolutions in headless Chromium${skipped}`, () => {
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let server: Server | undefined;
   let outcome: PageWinograd;
 
   beforeAll(async () => {
-    const bundle = await build({
-      entryPoints: [join(dirname(fileURLToPath(import.meta.url)), 'winograd.browser-entry.ts')],
-      bundle: true,
-      platform: 'browser',
-      format: 'esm',
-      write: false,
-      logLevel: 'silent',
-    });
+    const bundle = await bundleForBrowser(join(dirname(fileURLToPath(import.meta.url)), 'winograd.browser-entry.ts'));
     // One origin serves the page, the bundle and tfjs's .wasm files.
     server = createServer((request, response) => {
       const name = (request.url ?? '/').slice(1);
       if (name === 'entry.js') {
-        response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle.outputFiles[0]!.text);
+        response.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
       } else if (/^[\w-]+\.wasm$/.test(name) && existsSync(join(wasmDirectory, name))) {
         response.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(wasmDirectory, name)));
       } else {
@@ -44,7 +35,7 @@ describe.skipIf(!available)(`Winograd convolutions in headless Chromium${availab
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--no-first-run'] });
+    browser = await launchChromium();
     const page = await browser.newPage();
     await page.goto(`${origin}/`);
     // A string, not a function: vitest would rewrite a function's import() for Node.

@@ -3,10 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { chromium } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from '@procrustes/browser-test-support';
 import { writeRunReport } from './write-report.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** A run directory with every record kind, as training with probes and the regularizer writes it. */
 function syntheticRun(): string {
@@ -52,24 +50,12 @@ describe('the HTML report in a real headless browser', () => {
     for (const f of figures) expect(existsSync(f.replace(/\.svg$/, '.png'))).toBe(true);
   });
 
-  const available = existsSync(CHROMIUM);
-  it.skipIf(!available)(
-    `loads without errors and shows every figure (Debian chromium via playwright-core)${available ? '' : ` (skipped: ${CHROMIUM} is missing; apt-get install -y chromium)`}`,
+  const skipped = chromiumSkipReason();
+  it.skipIf(skipped !== '')(
+    `loads without errors and shows every figure (Debian chromium via playwright-core)${skipped}`,
     async () => {
       const { html } = await writeRunReport(syntheticRun());
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-        ],
-      });
+      const browser = await launchChromium();
       try {
         const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
         const errors: string[] = [];
