@@ -34,25 +34,9 @@ describe('checkpoints whose checksums verify but whose contents are forged or ma
     run = join(root, 'run');
     const trained = procrustes(
       'train',
-      ...[
-        '--model',
-        'resnet-8',
-        '--width',
-        '4',
-        '--dataset',
-        'fashion-mnist-subset',
-        '--limit-train',
-        '32',
-        '--limit-test',
-        '32',
-        '--batch',
-        '16',
-        '--epochs',
-        '1',
-        '--quiet',
-        '--out',
-        run,
-      ],
+      ...'--model resnet-8 --width 4 --dataset fashion-mnist-subset --limit-train 32 --limit-test 32 --batch 16 --epochs 1 --quiet'.split(' '),
+      '--out',
+      run,
     );
     expect(trained.code, trained.stderr).toBe(0);
     writeFileSync(join(root, 'outside.bin'), readFileSync(join(run, 'checkpoint', 'weights.bin')));

@@ -4,25 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { procrustes } from './run-built-cli.js';
 
-const small = [
-  '--model',
-  'resnet-8',
-  '--width',
-  '8',
-  '--dataset',
-  'fashion-mnist-subset',
-  '--limit-train',
-  '512',
-  '--limit-test',
-  '128',
-  '--batch',
-  '64',
-  '--epochs',
-  '3',
-  '--quiet',
-  '--seed',
-  '4',
-];
+const small = '--model resnet-8 --width 8 --dataset fashion-mnist-subset --limit-train 512 --limit-test 128 --batch 64 --epochs 3 --quiet --seed 4'.split(' ');
 
 describe('data-parallel training over worker threads', () => {
   it('follows the single-threaded loss curve within noise, and resumes', () => {

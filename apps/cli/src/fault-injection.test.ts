@@ -13,25 +13,7 @@ const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js'
 // The long variant (PROCRUSTES_LONG_TESTS=1) kills 100 times instead of 12.
 const KILLS = process.env.PROCRUSTES_LONG_TESTS ? 100 : 12;
 // procresnet: the regularizer runs and writes spectra.jsonl; the probes write probes.jsonl.
-const args = [
-  '--model',
-  'procresnet-10',
-  '--width',
-  '4',
-  '--dataset',
-  'fashion-mnist-subset',
-  '--limit-train',
-  '96',
-  '--limit-test',
-  '32',
-  '--batch',
-  '16',
-  '--epochs',
-  '4',
-  '--probe-every',
-  '2',
-  '--quiet',
-];
+const args = '--model procresnet-10 --width 4 --dataset fashion-mnist-subset --limit-train 96 --limit-test 32 --batch 16 --epochs 4 --probe-every 2 --quiet'.split(' ');
 
 function run(
   extra: string[],

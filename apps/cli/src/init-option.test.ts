@@ -7,23 +7,7 @@ import { procrustes } from './run-built-cli.js';
 describe('--init', () => {
   it('is recorded in the run config only when chosen, and a resumed run refuses another', () => {
     const root = mkdtempSync(join(tmpdir(), 'init-option-'));
-    const common = [
-      '--model',
-      'procresnet-10',
-      '--dataset',
-      'fashion-mnist-subset',
-      '--epochs',
-      '1',
-      '--limit-train',
-      '32',
-      '--limit-test',
-      '16',
-      '--batch',
-      '16',
-      '--width',
-      '2',
-      '--quiet',
-    ];
+    const common = '--model procresnet-10 --dataset fashion-mnist-subset --epochs 1 --limit-train 32 --limit-test 16 --batch 16 --width 2 --quiet'.split(' ');
     const chosen = procrustes('train', ...common, '--init', 'authors', '--out', join(root, 'authors'));
     expect(chosen.code, chosen.stderr).toBe(0);
     expect(JSON.parse(readFileSync(join(root, 'authors', 'config.json'), 'utf8')).network.initialization).toBe('authors');

@@ -9,25 +9,7 @@ import { createHash } from 'node:crypto';
 import { procrustes } from './run-built-cli.js';
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'bin.js');
-const args = [
-  '--model',
-  'resnet-8',
-  '--width',
-  '4',
-  '--dataset',
-  'fashion-mnist-subset',
-  '--limit-train',
-  '64',
-  '--limit-test',
-  '32',
-  '--batch',
-  '16',
-  '--seed',
-  '5',
-  '--schedule',
-  'constant',
-  '--quiet',
-];
+const args = '--model resnet-8 --width 4 --dataset fashion-mnist-subset --limit-train 64 --limit-test 32 --batch 16 --seed 5 --schedule constant --quiet'.split(' ');
 
 /** The CLI with failpoints set (a kill at a named point of the run's code). */
 function withFailpoints(failpoints: string, ...cli: string[]) {

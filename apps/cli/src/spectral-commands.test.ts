@@ -46,28 +46,8 @@ describe('procrustes spectrum / project', () => {
 
   it('train on a procresnet runs the regularizer by default and spectrum --checkpoint reports the transitions at √2', () => {
     const out = join(directory, 'run');
-    const trained = procrustes(
-      'train',
-      '--model',
-      'procresnet-10',
-      '--width',
-      '4',
-      '--dataset',
-      'fashion-mnist-subset',
-      '--limit-train',
-      '64',
-      '--limit-test',
-      '32',
-      '--batch',
-      '32',
-      '--epochs',
-      '1',
-      '--regul-freq',
-      '1',
-      '--quiet',
-      '--out',
-      out,
-    );
+    const flags = '--model procresnet-10 --width 4 --dataset fashion-mnist-subset --limit-train 64 --limit-test 32 --batch 32 --epochs 1 --regul-freq 1 --quiet';
+    const trained = procrustes('train', ...flags.split(' '), '--out', out);
     expect(trained.code, trained.stderr).toBe(0);
     expect(trained.stdout).toMatch(/plugin {4}spectral-regularizer \{"probability":1/);
     const report = JSON.parse(procrustes('spectrum', '--checkpoint', out, '--json').stdout);

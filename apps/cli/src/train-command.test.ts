@@ -4,23 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { procrustes } from './run-built-cli.js';
 
-const small = [
-  '--model',
-  'procresnet-10',
-  '--width',
-  '4',
-  '--dataset',
-  'fashion-mnist-subset',
-  '--limit-train',
-  '128',
-  '--limit-test',
-  '64',
-  '--batch',
-  '32',
-  '--epochs',
-  '2',
-  '--quiet',
-];
+const small = '--model procresnet-10 --width 4 --dataset fashion-mnist-subset --limit-train 128 --limit-test 64 --batch 32 --epochs 2 --quiet'.split(' ');
 
 describe('procrustes train / eval', () => {
   it('trains, writes the run directory, evaluates the checkpoint, and refuses to overwrite without --force', () => {
