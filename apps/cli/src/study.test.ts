@@ -65,6 +65,20 @@ describe('procrustes study', () => {
     const { output: killed } = await studyKilledWhen(args, /=== procresnet-10[\s\S]*epoch 1:/);
     expect(killed).toMatch(/summary: .*resnet-8\.json/);
     expect(existsSync(join(root, 'parts', 'summaries', 'procresnet-10.json'))).toBe(false);
+    // Where it stands, read without training: the killed run's process is gone, and it resumes.
+    const status = procrustes('study', ...args, '--status');
+    expect(status.code, status.stderr).toBe(0);
+    const rows = status.stdout.split('\n');
+    expect(rows[0]).toBe('study tiny (version 1): 5 runs; 1 summarised, 1 stopped, 3 not started');
+    expect(rows[1]).toMatch(/^ {2}resnet-8 +summarised {3}test accuracy [\d.]+ % after 3 epochs, \d+ s per epoch$/);
+    expect(rows[2]).toMatch(
+      /^ {2}procresnet-10 +stopped {6}[12] of 3 epochs \(test accuracy [\d.]+ % after epoch [12]\); its process \d+ was stopped \(it no longer runs\); resumes from its checkpoint when the study runs again$/,
+    );
+    expect(rows.slice(3, 6).map((row) => row.trim().replace(/ +/g, ' '))).toEqual(['init-resnet-8 not started', 'init-resnet-14 not started', 'init-plain-14 not started']);
+    // Nothing of procresnet-10 or of the probes is summarised yet to time them by.
+    expect(rows[6]).toMatch(
+      /^left, untimed: procresnet-10: [12] epochs?; resnet-8: 1 probe; resnet-14: 1 probe; plain-14: 1 probe \(no summarised run of that model to time them by\)$/,
+    );
     // The killed run's lock is taken over by the next study, which says so.
     const resumed = procrustes('study', ...args);
     expect(resumed.code, resumed.stderr).toBe(0);
@@ -87,6 +101,8 @@ describe('procrustes study', () => {
     // Nothing left to do: a third call skips every run.
     const again = procrustes('study', ...args);
     expect(again.stdout.match(/summarised earlier, skipped/g)).toHaveLength(definition.runs.length);
+    expect(procrustes('study', ...args, '--status').stdout).toMatch(/5 runs; 5 summarised\n[\s\S]*\nleft: nothing; every run is summarised\n$/);
+    expect(procrustes('study', ...args, '--status', '--report').stderr).toMatch(/--status only reads where the study stands: leave out --report/);
 
     const report = procrustes('study', file, '--results', join(root, 'parts'), '--report');
     expect(report.code, report.stderr).toBe(0);

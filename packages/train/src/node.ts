@@ -15,7 +15,7 @@ export {
   type CheckpointSlot,
   type LoadedCheckpoint,
 } from './checkpoint.js';
-export { lockRunDirectory, LOCK_FILE, type RunLock, type LockOwner } from './run-lock.js';
+export { lockRunDirectory, runLockHolder, LOCK_FILE, type RunLock, type LockOwner, type RunLockHolder } from './run-lock.js';
 export { reproducibleRunFiles } from './reproducible-files.js';
 export { trainNetwork, type TrainOptions, type TrainResult, type StepProgress, type EpochProgress } from './trainer.js';
 export { createDataParallelGradients, type DataParallelGradients, type ParallelGradients } from './parallel/data-parallel.js';

@@ -96,6 +96,30 @@ function lockState(path: string): LockState {
   return { kind: 'alive', owner };
 }
 
+/** Who holds a run's lock, as a reader sees it (a status display): it takes nothing. */
+export type RunLockHolder =
+  | { state: 'running'; owner: LockOwner }
+  | { state: 'gone'; owner: LockOwner; why: string }
+  | { state: 'other-host'; owner: LockOwner }
+  | { state: 'unreadable'; why: string };
+
+/** The holder of `<run>/lock`, or undefined where the run is not locked. */
+export function runLockHolder(runDirectory: string): RunLockHolder | undefined {
+  const state = lockState(join(runDirectory, LOCK_FILE));
+  switch (state.kind) {
+    case 'absent':
+      return undefined;
+    case 'alive':
+      return { state: 'running', owner: state.owner };
+    case 'dead':
+      return { state: 'gone', owner: state.owner, why: state.why };
+    case 'other-host':
+      return { state: 'other-host', owner: state.owner };
+    case 'invalid':
+      return { state: 'unreadable', why: state.why };
+  }
+}
+
 const describe = (owner: LockOwner) => `process ${owner.pid} on ${owner.host} (started ${owner.started})`;
 
 /** Writes a lock whole or not at all: written beside, then linked into place (link fails if a lock exists). */

@@ -17,9 +17,11 @@ import { runTraining } from '../run-training.js';
 import { parseNonNegativeInteger, parsePositiveInteger } from '../options.js';
 import { submitStudyToCluster, type ClusterOptions } from '../study/cluster-submission.js';
 import { slurmSubmitter } from '../study/job-array.js';
+import { studyStatus, studyStatusLines } from '../study/study-status.js';
 
 export interface StudyCommandOptions extends ClusterOptions {
   report?: boolean;
+  status?: boolean;
   only?: string[];
   /** Only the run at this position of the study's runs (seeds expanded): one task of a job array. */
   runIndex?: number;
@@ -152,6 +154,7 @@ export function addStudyCommand(program: Command): void {
     .option('--results <dir>', 'where the summaries and figures go (default docs/experiments/<name>)')
     .option('--only <runs>', 'only these runs, comma-separated', (value: string) => value.split(',').map((v) => v.trim()))
     .option('--report', 'draw the figures and tables from the summaries (no training)')
+    .option('--status', 'show which runs are summarised, running, stopped or not started, and the time left at the pace of the summarised runs (no training)')
     .option('--break-stale-lock', 'remove run locks that cannot be checked (another host’s, or unreadable); a dead process’s lock on this host is taken over without it')
     .option('--run-index <i>', "only the run at this position of the study's runs (seeds expanded, from 0): one task of a job array", parseNonNegativeInteger)
     .option('--slurm', 'submit the unfinished runs as a Slurm job array (a task per run) and the report as a job after it, instead of running them here')
@@ -164,6 +167,15 @@ export function addStudyCommand(program: Command): void {
     .action(async (name: string | undefined, options: StudyCommandOptions) => {
       const slurmOnly = (['dryRun', 'partition', 'time', 'cpusPerTask', 'mem', 'sbatch'] as const).filter((key) => options[key] !== undefined);
       if (!options.slurm && slurmOnly.length > 0) throw usageError(`${slurmOnly.map(flagName).join(', ')} go${slurmOnly.length === 1 ? 'es' : ''} with --slurm`);
+      if (options.status) {
+        if (!name) throw usageError('--status needs the study: procrustes study <name> --status');
+        const others = (['report', 'slurm', 'only', 'runIndex'] as const).filter((key) => options[key] !== undefined);
+        if (others.length > 0) throw usageError(`--status only reads where the study stands: leave out ${others.map(flagName).join(', ')}`);
+        const study = loadStudy(name);
+        const out = options.out ?? join('runs', 'studies', study.name);
+        for (const line of studyStatusLines(study, studyStatus(study, out, options.results ?? join('docs', 'experiments', study.name)))) console.log(line);
+        return;
+      }
       if (options.slurm && name) {
         if (options.report || options.only || options.runIndex !== undefined) throw usageError('--slurm submits every unfinished run: leave out --report, --only and --run-index');
         submitStudyToCluster(name, slurmSubmitter, options);
