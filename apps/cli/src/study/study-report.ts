@@ -7,7 +7,8 @@ import { isDefinedRatio } from '@procrustes/probes';
 import type { StudyDefinition } from './definition.js';
 import { hasSeeds, seedAccuracyFigure, seedMarkdown } from './seed-report.js';
 import { depthLawsMarkdown, depthRows, fitDepthLaws } from './depth-laws.js';
-import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
+import { type InitializationSummary, type RunSummary, secondsPerEpoch, type TrainingSummary } from './summaries.js';
+import { percentText } from '../table.js';
 
 // Ten colours that stay apart from each other (a study of three families at three depths has nine runs).
 const COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '#4d4d4d', '#01665e', '#c51b7d', '#8c510a', '#6baed6'];
@@ -221,7 +222,6 @@ export function studyDepthFigure(probes: InitializationSummary[]): Figure {
   };
 }
 
-const percent = (x: number) => `${(100 * x).toFixed(2)} %`;
 const seedsOf = (probes: InitializationSummary[]) => [...new Set(probes.map((p) => p.seed))].sort((a, b) => a - b);
 
 /** The tables of the study's summaries, as Markdown. */
@@ -245,9 +245,8 @@ export function studyMarkdown(study: StudyDefinition, summaries: RunSummary[], f
     for (const s of trained) {
       const first = 0;
       const last = s.probes.length - 1;
-      const seconds = s.metrics.reduce((a, m) => a + m.seconds, 0) / Math.max(1, s.metrics.length);
       lines.push(
-        `| ${s.run} | ${s.model} | ${s.metrics.length} | ${s.metrics.map((m) => percent(m.testAccuracy)).join(', ')} | ${last >= 0 ? `${s.residualLogRatio[first].toFixed(4)} → ${s.residualLogRatio[last].toFixed(4)}` : '—'} | ${last >= 0 ? `${s.transitionLogRatio[first].toFixed(4)} → ${s.transitionLogRatio[last].toFixed(4)}` : '—'} | ${seconds.toFixed(0)} |`,
+        `| ${s.run} | ${s.model} | ${s.metrics.length} | ${s.metrics.map((m) => percentText(m.testAccuracy)).join(', ')} | ${last >= 0 ? `${s.residualLogRatio[first].toFixed(4)} → ${s.residualLogRatio[last].toFixed(4)}` : '—'} | ${last >= 0 ? `${s.transitionLogRatio[first].toFixed(4)} → ${s.transitionLogRatio[last].toFixed(4)}` : '—'} | ${secondsPerEpoch(s).toFixed(0)} |`,
       );
     }
     lines.push('');

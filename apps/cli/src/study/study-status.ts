@@ -4,7 +4,8 @@ import { CONFIG_FILE, hasCheckpoint, readRun, runLockHolder } from '@procrustes/
 import type { StudyDefinition } from './definition.js';
 import { finishedSummary } from './finished-summary.js';
 import { definedRunConfig } from './run-definition.js';
-import type { RunSummary } from './summaries.js';
+import { type RunSummary, secondsPerEpoch } from './summaries.js';
+import { percentText } from '../table.js';
 
 export type RunState = 'summarised' | 'running' | 'stopped' | 'locked' | 'not started';
 
@@ -21,17 +22,13 @@ export interface RunStatus {
   detail: string;
 }
 
-const percent = (x: number) => `${(100 * x).toFixed(2)} %`;
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-
-/** Seconds per epoch of a summarised training run (the mean over its epochs). */
-const secondsPerEpoch = (summary: Extract<RunSummary, { kind: 'train' }>) => mean(summary.metrics.map((m) => m.seconds));
 
 function summarisedDetail(summary: RunSummary): string {
   if (summary.kind === 'initialization')
     return `mean |log r| residual ${summary.residual.mean.toFixed(4)}, transitions ${summary.transitions.mean.toFixed(4)}; δ ${summary.delta.toFixed(3)}`;
   const last = summary.metrics.at(-1);
-  return `${last ? `test accuracy ${percent(last.testAccuracy)}` : 'no epoch'} after ${summary.metrics.length} epochs, ${secondsPerEpoch(summary).toFixed(0)} s per epoch`;
+  return `${last ? `test accuracy ${percentText(last.testAccuracy)}` : 'no epoch'} after ${summary.metrics.length} epochs, ${secondsPerEpoch(summary).toFixed(0)} s per epoch`;
 }
 
 /** Every run of `study`, in its order: summarised, running (its lock's process lives), stopped, locked elsewhere, or not started. */
@@ -45,7 +42,7 @@ export function studyStatus(study: StudyDefinition, out: string, results: string
     if (run.kind === 'initialization' || !existsSync(join(directory, CONFIG_FILE))) return { ...base, state: 'not started', epochs, epochsDone: 0, detail: '' };
     const { metrics } = readRun(directory);
     const last = metrics.at(-1);
-    const progress = `${metrics.length} of ${epochs} epochs${last ? ` (test accuracy ${percent(last.testAccuracy)} after epoch ${last.epoch})` : ''}`;
+    const progress = `${metrics.length} of ${epochs} epochs${last ? ` (test accuracy ${percentText(last.testAccuracy)} after epoch ${last.epoch})` : ''}`;
     const status = { ...base, epochs, epochsDone: metrics.length };
     const holder = runLockHolder(directory);
     if (holder?.state === 'running')

@@ -87,6 +87,9 @@ export interface TrainingSummary extends SummaryBase {
 
 export type RunSummary = InitializationSummary | TrainingSummary;
 
+/** A trained run's mean seconds per epoch (0 for a run with no epoch). */
+export const secondsPerEpoch = (summary: TrainingSummary) => summary.metrics.reduce((a, m) => a + m.seconds, 0) / Math.max(1, summary.metrics.length);
+
 // Non-finite values (a ratio 0/0 where the gradient vanished) arrive from JSON Lines as null; they stay NaN (null in the summary).
 const round = (x: number | null, digits = 6) => (typeof x === 'number' && Number.isFinite(x) ? Number(x.toPrecision(digits)) : Number.NaN);
 
