@@ -228,7 +228,7 @@ describe('procrustes study', () => {
     };
     expect(markdown).toContain('| A − B | epoch 1 | epoch 2 |');
     expect(markdown).toContain(`| r8 − p10 | ${epochCell(0)} | ${epochCell(1)} |`);
-    expect(readdirSync(join(root, 'results', 'figures'))).toContain('test-accuracy-over-seeds.svg');
+    expect(readdirSync(join(root, 'results', 'figures'))).toEqual(expect.arrayContaining(['test-accuracy-over-seeds.svg', 'test-accuracy-paired-differences.svg']));
   }, 120_000);
 
   it('names a study that does not exist and bad definitions, with exit 2', () => {

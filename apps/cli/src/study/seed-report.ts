@@ -139,37 +139,77 @@ export function seedMarkdown(summaries: RunSummary[]): string[] {
   return lines;
 }
 
+type Chart = (option: Record<string, unknown> & { series: Array<{ name: string }> }) => string;
+
+/**
+ * A mean line with its 95 % band, drawn as an invisible lower line with the band's height stacked
+ * on it (stacking needs a category axis; 'all' stacks a height on a negative base too). `within`
+ * keeps the band where the quantity can lie (two seeds give wide intervals).
+ */
+function bandSeries(name: string, colour: string, intervals: SeedInterval[], within: readonly [number, number] = [-Infinity, Infinity]) {
+  const low = intervals.map((i) => (Number.isFinite(i.halfWidth) ? Math.max(within[0], i.low) : i.mean));
+  const high = intervals.map((i) => (Number.isFinite(i.halfWidth) ? Math.min(within[1], i.high) : i.mean));
+  const stacked = { stack: name, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, itemStyle: { color: colour }, silent: true };
+  return [
+    { type: 'line' as const, name, data: low, ...stacked },
+    { type: 'line' as const, name, data: high.map((y, e) => y - low[e]), ...stacked, areaStyle: { color: colour, opacity: 0.18 } },
+    { type: 'line' as const, name, data: intervals.map((i) => i.mean), symbol: 'circle', symbolSize: 5, lineStyle: { color: colour }, itemStyle: { color: colour } },
+  ];
+}
+
+const epochAxis = (epochs: number) => ({
+  type: 'category',
+  name: 'epoch',
+  nameLocation: 'middle',
+  nameGap: 30,
+  boundaryGap: false,
+  data: Array.from({ length: epochs }, (_, e) => String(e + 1)),
+});
+
 /** Test accuracy per epoch, mean over each group's seeds with its 95 % band. */
-export function seedAccuracyFigure(
-  summaries: TrainingSummary[],
-  colours: readonly string[],
-  chart: (option: Record<string, unknown> & { series: Array<{ name: string }> }) => string,
-): Figure {
+export function seedAccuracyFigure(summaries: TrainingSummary[], colours: readonly string[], chart: Chart): Figure {
   const epochsShown = Math.max(...summaries.map((s) => s.metrics.length));
   const series = [...seedGroups(summaries)].flatMap(([group, runs], k) => {
-    const colour = colours[k % colours.length];
     const epochs = Math.max(...[...runs.values()].map((s) => s.metrics.length));
     const intervals = Array.from({ length: epochs }, (_, e) => seedInterval([...runs.values()].flatMap((s) => (s.metrics[e] ? [100 * s.metrics[e].testAccuracy] : []))));
-    const name = `${group} (${runs.size} seed${runs.size === 1 ? '' : 's'})`;
-    // The band, drawn within 0–100 % where an accuracy can lie (two seeds give wide intervals), as
-    // an invisible lower line with the band's height stacked on it (stacking needs a category axis).
-    const low = intervals.map((i) => (Number.isFinite(i.halfWidth) ? Math.max(0, i.low) : i.mean));
-    const high = intervals.map((i) => (Number.isFinite(i.halfWidth) ? Math.min(100, i.high) : i.mean));
-    const stacked = { stack: group, symbol: 'none', lineStyle: { opacity: 0 }, itemStyle: { color: colour }, silent: true };
-    return [
-      { type: 'line' as const, name, data: low, ...stacked },
-      { type: 'line' as const, name, data: high.map((y, e) => y - low[e]), ...stacked, areaStyle: { color: colour, opacity: 0.18 } },
-      { type: 'line' as const, name, data: intervals.map((i) => i.mean), symbol: 'circle', symbolSize: 5, lineStyle: { color: colour }, itemStyle: { color: colour } },
-    ];
+    return bandSeries(`${group} (${runs.size} seed${runs.size === 1 ? '' : 's'})`, colours[k % colours.length], intervals, [0, 100]);
   });
   return {
     name: 'test-accuracy-over-seeds',
     title: 'Test accuracy over seeds',
     caption: 'Test accuracy after each epoch: the mean over each group’s seeds (line) and the 95 % confidence interval of the mean (band, Student t, drawn within 0–100 %).',
-    svg: chart({
-      xAxis: { type: 'category', name: 'epoch', nameLocation: 'middle', nameGap: 30, boundaryGap: false, data: Array.from({ length: epochsShown }, (_, e) => String(e + 1)) },
-      yAxis: { type: 'value', name: 'test accuracy (%)', scale: true },
-      series,
-    }),
+    svg: chart({ xAxis: epochAxis(epochsShown), yAxis: { type: 'value', name: 'test accuracy (%)', scale: true }, series }),
+  };
+}
+
+/**
+ * The paired difference in test accuracy of every two groups after each epoch, with its band: the
+ * figure of the verdicts (a band that leaves 0 at the last epoch decides). Undefined without two
+ * groups that share at least two seeds.
+ */
+export function seedDifferenceFigure(summaries: TrainingSummary[], colours: readonly string[], chart: Chart): Figure | undefined {
+  const groups = seedGroups(summaries);
+  const names = [...groups.keys()];
+  const epochs = Math.max(...summaries.map((s) => s.metrics.length));
+  const series: Array<Record<string, unknown> & { name: string }> = names
+    .flatMap((a, i) => names.slice(i + 1).map((b) => [a, b] as const))
+    .map(([a, b]) => {
+      const intervals = Array.from({ length: epochs }, (_, e) =>
+        pairedDifference(metricBySeed(groups.get(a)!, accuracyAfter(e)), metricBySeed(groups.get(b)!, accuracyAfter(e)), String),
+      );
+      return { label: `${a} − ${b} (${Math.max(...intervals.map((d) => d.n))} paired seeds)`, intervals };
+    })
+    .filter(({ intervals }) => intervals.some((d) => d.n >= 2))
+    .flatMap(({ label, intervals }, k) => bandSeries(label, colours[k % colours.length], intervals));
+  if (series.length === 0) return undefined;
+  // The line of no difference, on the first mean line (a series of its own would enter the legend).
+  const zero = { silent: true, symbol: 'none', label: { show: false }, lineStyle: { color: '#333', type: 'solid', width: 1 }, data: [{ yAxis: 0 }] };
+  series[2] = { ...series[2], markLine: zero };
+  return {
+    name: 'test-accuracy-paired-differences',
+    title: 'Paired differences in test accuracy',
+    caption:
+      'A − B in test accuracy after each epoch, paired by seed: the mean difference (line) and its 95 % confidence interval (band, Student t); the black line is no difference. Where a band leaves 0 at the last epoch, the verdict in the table above is “A higher” or “A lower”; each epoch’s band is its own interval.',
+    svg: chart({ xAxis: epochAxis(epochs), yAxis: { type: 'value', name: 'A − B (points)', scale: true }, series }),
   };
 }

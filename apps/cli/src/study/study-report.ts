@@ -5,7 +5,7 @@ import { probedRunPanel, ratioHeatmapOption, renderSvg, type Figure } from '@pro
 import { writeFigures } from '@procrustes/report/node';
 import { isDefinedRatio } from '@procrustes/probes';
 import type { StudyDefinition } from './definition.js';
-import { hasSeeds, seedAccuracyFigure, seedMarkdown } from './seed-report.js';
+import { hasSeeds, seedAccuracyFigure, seedDifferenceFigure, seedMarkdown } from './seed-report.js';
 import { depthLawsMarkdown, depthRows, fitDepthLaws } from './depth-laws.js';
 import { type InitializationSummary, type RunSummary, secondsPerEpoch, type TrainingSummary } from './summaries.js';
 import { percentText } from '../table.js';
@@ -305,7 +305,11 @@ export async function writeStudyReport(study: StudyDefinition, results: string):
     if (spectra) figures.push(spectra);
   }
   if (initial.length > 1) figures.push(studyDepthFigure(initial));
-  if (hasSeeds(trained)) figures.push(seedAccuracyFigure(trained, COLOURS, (option) => chartBelowLegend(option)));
+  if (hasSeeds(trained)) {
+    figures.push(seedAccuracyFigure(trained, COLOURS, (option) => chartBelowLegend(option)));
+    const differences = seedDifferenceFigure(trained, COLOURS, (option) => chartBelowLegend(option));
+    if (differences) figures.push(differences);
+  }
   const paths = await writeFigures(figures, join(results, 'figures'), { svgLimitBytes: STUDY_SVG_LIMIT_BYTES });
   const markdown = join(results, 'README.md');
   await writeFileAtomically(markdown, studyMarkdown(study, summaries, figures));

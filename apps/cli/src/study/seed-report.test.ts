@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { seedDifferenceFigure } from './seed-report.js';
+import type { TrainingSummary } from './summaries.js';
+
+/** A trained run with only what the figures read: its group, seed and test accuracy per epoch. */
+const run = (group: string, seed: number, accuracies: number[]) =>
+  ({ kind: 'train', run: `${group}-seed${seed}`, group, seed, model: group, metrics: accuracies.map((testAccuracy) => ({ testAccuracy })) }) as unknown as TrainingSummary;
+
+type Series = { name: string; data: number[]; stack?: string; markLine?: { data: Array<{ yAxis: number }> } };
+
+/** The figure's chart option, captured instead of drawn. */
+function option(summaries: TrainingSummary[]) {
+  let captured: { series: Series[] } | undefined;
+  const figure = seedDifferenceFigure(summaries, ['#000', '#111', '#222'], (o) => {
+    captured = o as unknown as { series: Series[] };
+    return '<svg/>';
+  });
+  return { figure, series: captured?.series ?? [] };
+}
+
+describe('the paired-difference figure of a seeded study', () => {
+  it('draws each pair’s mean difference per epoch and its band, as computed by hand', () => {
+    // A − B by seed: epoch 1 → 1, 3 points (mean 2, sd √2); epoch 2 → −2, −4 points (mean −3, sd √2).
+    const { figure, series } = option([run('a', 0, [0.9, 0.9]), run('b', 0, [0.89, 0.92]), run('a', 1, [0.92, 0.9]), run('b', 1, [0.89, 0.94])]);
+    expect(figure?.name).toBe('test-accuracy-paired-differences');
+    const [low, height, mean] = series;
+    expect(series.map((s) => s.name)).toEqual(Array(3).fill('a − b (2 paired seeds)'));
+    // Two seeds: t(0.975, 1) = 12.706205, half width = t · √2 / √2 = t.
+    const half = 12.706205;
+    mean.data.forEach((y, e) => expect(y).toBeCloseTo([2, -3][e], 9));
+    low.data.forEach((y, e) => expect(y).toBeCloseTo([2 - half, -3 - half][e], 5));
+    height.data.forEach((y) => expect(y).toBeCloseTo(2 * half, 5));
+    // The band is stacked on a negative base, which only 'all' stacking draws where it lies.
+    expect(low.stack).toBe(height.stack);
+    expect((low as unknown as { stackStrategy: string }).stackStrategy).toBe('all');
+    expect(mean.markLine?.data).toEqual([{ yAxis: 0 }]);
+  });
+
+  it('leaves out pairs with fewer than two shared seeds, and draws nothing without one', () => {
+    const two = option([run('a', 0, [0.9]), run('b', 0, [0.8]), run('a', 1, [0.9]), run('b', 1, [0.85]), run('c', 0, [0.7])]);
+    expect([...new Set(two.series.map((s) => s.name))]).toEqual(['a − b (2 paired seeds)']);
+    expect(option([run('a', 0, [0.9]), run('b', 1, [0.8]), run('a', 1, [0.9])]).figure).toBeUndefined();
+  });
+});
