@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthRows, fitDepthLaws } from './depth-laws.js';
+import { depthLawsMarkdown, depthRows, fitDepthLaws } from './depth-laws.js';
 import type { InitializationSummary } from './summaries.js';
 
 describe('depth laws', () => {
@@ -32,7 +32,11 @@ describe('depth laws', () => {
         seed,
         ratios,
         units: ratios.map((_, index) => ({ index, kind: 'residual', transition: index === 1 })),
-        residual: { mean: ratios.filter((_, i) => i !== 1).reduce((s, r) => s + Math.abs(Math.log(r)), 0) / (ratios.length - 1), max: 0, undefined: 0 },
+        residual: {
+          mean: ratios.filter((_, i) => i !== 1).reduce((s, r) => s + Math.abs(Math.log(r)), 0) / (ratios.length - 1),
+          max: Math.max(...ratios.filter((_, i) => i !== 1).map((r) => Math.abs(Math.log(r)))),
+          undefined: 0,
+        },
         delta: seed + 0.5,
         definition: { model: 'resnet-20', width: 16, dataset: 'x', batch: 16, seed, recomputeUnits: false, ...(initialization ? { initialization } : {}) },
       }) as unknown as InitializationSummary;
@@ -43,5 +47,27 @@ describe('depth laws', () => {
     expect(fanOut).toMatchObject({ seeds: 2, residualMean: 0.75, worst: { block: 3, seed: 1 }, deltaMean: 1, deltaMax: 1.5 });
     expect(fanOut.worst!.logRatio).toBeCloseTo(2, 12);
     expect(fanOut.residualSd).toBeCloseTo(Math.sqrt(2 * 0.25 ** 2), 12);
+    // The worst block per seed (|ln r| 1 and 2), over seeds: mean 1.5, sd √½, half width t(0.975, 1) · √½ / √2 = 12.706205 / 2.
+    expect(fanOut.residualMax.mean).toBeCloseTo(1.5, 12);
+    expect(fanOut.residualMax.halfWidth).toBeCloseTo(12.706205 / 2, 5);
+    expect(fanOut.residual.low).toBeCloseTo(0.75 - 12.706205 * 0.25, 5);
+    // One seed: its value, no spread.
+    expect([authors.residualSd, authors.residualMax.n, Number.isNaN(authors.residualMax.halfWidth)]).toEqual([0, 1, true]);
+  });
+
+  it('writes a one-seed depth as its value, and a seeded one as mean ± sd', () => {
+    const probe = (seed: number, mean: number) =>
+      ({
+        family: 'resnet',
+        model: 'resnet-20',
+        depth: 20,
+        seed,
+        ratios: [1],
+        units: [{ index: 0, kind: 'residual', transition: false }],
+        residual: { mean, max: mean, undefined: 0 },
+        delta: 1,
+      }) as unknown as InitializationSummary;
+    expect(depthLawsMarkdown([probe(0, 0.25)]).join('\n')).toMatch(/### Per depth[^]*\| 1 \| 0\.2500 \(one seed\) \|/);
+    expect(depthLawsMarkdown([probe(0, 0.25), probe(1, 0.75)]).join('\n')).toMatch(/### Over seeds, per depth[^]*\| 2 \| 0\.5000 ± 0\.3536 \|/);
   });
 });

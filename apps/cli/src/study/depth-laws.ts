@@ -1,4 +1,5 @@
 import { isDefinedRatio } from '@procrustes/probes';
+import { seedInterval, type SeedInterval } from './seed-statistics.js';
 import type { InitializationSummary } from './summaries.js';
 
 /** A law fitted to (depth, value) points by least squares, and how well it fits (R² on the values). */
@@ -81,9 +82,12 @@ export interface DepthRow {
   model: string;
   depth: number;
   seeds: number;
-  /** Mean |log r| over residual units: mean and sample standard deviation over seeds. */
+  /** Mean |log r| over residual units: mean and sample standard deviation (0 for one seed) over seeds. */
   residualMean: number;
   residualSd: number;
+  /** The same over seeds with its 95 % interval, and each probe's largest |log r| of a residual block over seeds. */
+  residual: SeedInterval;
+  residualMax: SeedInterval;
   /** The largest |log r| of any residual block over the seeds, where, and at which seed. */
   worst?: { block: number; logRatio: number; seed: number };
   deltaMean: number;
@@ -100,9 +104,7 @@ export function depthRows(probes: InitializationSummary[]): DepthRow[] {
   const rows: DepthRow[] = [];
   for (const [key, group] of groups) {
     const [family, initialization] = key.split('|');
-    const means = group.map((p) => p.residual.mean).filter(Number.isFinite);
-    const mean = means.reduce((a, b) => a + b, 0) / means.length;
-    const sd = means.length > 1 ? Math.sqrt(means.reduce((s, v) => s + (v - mean) ** 2, 0) / (means.length - 1)) : 0;
+    const residual = seedInterval(group.map((p) => p.residual.mean).filter(Number.isFinite));
     let worst: DepthRow['worst'];
     for (const p of group) {
       const w = worstBlock(p);
@@ -115,8 +117,10 @@ export function depthRows(probes: InitializationSummary[]): DepthRow[] {
       model: group[0].model,
       depth: group[0].depth,
       seeds: group.length,
-      residualMean: mean,
-      residualSd: sd,
+      residualMean: residual.mean,
+      residualSd: residual.n > 1 ? residual.sd : 0,
+      residual,
+      residualMax: seedInterval(group.map((p) => p.residual.max).filter(Number.isFinite)),
       worst,
       deltaMean: deltas.reduce((a, b) => a + b, 0) / deltas.length,
       deltaMax: Math.max(...deltas),
@@ -128,14 +132,17 @@ export function depthRows(probes: InitializationSummary[]): DepthRow[] {
 /** Markdown: per depth over seeds, then the three laws fitted side by side per family. */
 export function depthLawsMarkdown(probes: InitializationSummary[]): string[] {
   const rows = depthRows(probes);
+  const seeded = rows.some((r) => r.seeds > 1);
+  // One seed has no spread to give: its value alone, not a standard deviation of 0.
+  const residualText = (r: DepthRow) => (r.seeds > 1 ? `${r.residualMean.toFixed(4)} ± ${r.residualSd.toFixed(4)}` : `${r.residualMean.toFixed(4)} (one seed)`);
   const lines = [
-    '### Over seeds, per depth',
+    seeded ? '### Over seeds, per depth' : '### Per depth',
     '',
     '| family | initialisation | model | depth | seeds | mean \\|ln r\\| residual (mean ± sd) | worst residual block (\\|ln r\\|, seed) | δ mean (max) |',
     '| --- | --- | --- | ---: | ---: | --- | --- | --- |',
     ...rows.map(
       (r) =>
-        `| ${r.family} | ${r.initialization} | ${r.model} | ${r.depth} | ${r.seeds} | ${r.residualMean.toFixed(4)} ± ${r.residualSd.toFixed(4)} | ${r.worst ? `block ${r.worst.block} (${r.worst.logRatio.toFixed(3)}, seed ${r.worst.seed})` : '—'} | ${r.deltaMean.toFixed(3)} (${r.deltaMax.toFixed(3)}) |`,
+        `| ${r.family} | ${r.initialization} | ${r.model} | ${r.depth} | ${r.seeds} | ${residualText(r)} | ${r.worst ? `block ${r.worst.block} (${r.worst.logRatio.toFixed(3)}, seed ${r.worst.seed})` : '—'} | ${r.deltaMean.toFixed(3)} (${r.deltaMax.toFixed(3)}) |`,
     ),
     '',
     '### Shape against depth',
