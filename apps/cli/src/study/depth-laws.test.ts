@@ -67,7 +67,7 @@ describe('depth laws', () => {
         residual: { mean, max: mean, undefined: 0 },
         delta: 1,
       }) as unknown as InitializationSummary;
-    expect(depthLawsMarkdown([probe(0, 0.25)]).join('\n')).toMatch(/### Per depth[^]*\| 1 \| 0\.2500 \(one seed\) \|/);
-    expect(depthLawsMarkdown([probe(0, 0.25), probe(1, 0.75)]).join('\n')).toMatch(/### Over seeds, per depth[^]*\| 2 \| 0\.5000 ± 0\.3536 \|/);
+    expect(depthLawsMarkdown([probe(0, 0.25)]).join('\n')).toMatch(/### Per depth[\s\S]*\| 1 \| 0\.2500 \(one seed\) \|/);
+    expect(depthLawsMarkdown([probe(0, 0.25), probe(1, 0.75)]).join('\n')).toMatch(/### Over seeds, per depth[\s\S]*\| 2 \| 0\.5000 ± 0\.3536 \|/);
   });
 });

@@ -27,9 +27,9 @@ describe('the paired-difference figure of a seeded study', () => {
     expect(series.map((s) => s.name)).toEqual(Array(3).fill('a − b (2 paired seeds)'));
     // Two seeds: t(0.975, 1) = 12.706205, half width = t · √2 / √2 = t.
     const half = 12.706205;
-    mean.data.forEach((y, e) => expect(y).toBeCloseTo([2, -3][e], 9));
-    low.data.forEach((y, e) => expect(y).toBeCloseTo([2 - half, -3 - half][e], 5));
-    height.data.forEach((y) => expect(y).toBeCloseTo(2 * half, 5));
+    for (const [e, y] of mean.data.entries()) expect(y).toBeCloseTo([2, -3][e], 9);
+    for (const [e, y] of low.data.entries()) expect(y).toBeCloseTo([2 - half, -3 - half][e], 5);
+    for (const y of height.data) expect(y).toBeCloseTo(2 * half, 5);
     // The band is stacked on a negative base, which only 'all' stacking draws where it lies.
     expect(low.stack).toBe(height.stack);
     expect((low as unknown as { stackStrategy: string }).stackStrategy).toBe('all');
