@@ -5,7 +5,7 @@ import { probedRunPanel, ratioHeatmapOption, renderSvg, type Figure } from '@pro
 import { writeFigures } from '@procrustes/report/node';
 import { isDefinedRatio } from '@procrustes/probes';
 import type { StudyDefinition } from './definition.js';
-import { hasSeeds, seedAccuracyFigure, seedDifferenceFigure, seedMarkdown } from './seed-report.js';
+import { hasSeeds, seedAccuracyFigure, seedDifferenceFigure, seedGroups, seedMarkdown } from './seed-report.js';
 import type { SeedInterval } from './seed-statistics.js';
 import { depthLawsMarkdown, depthRows, fitDepthLaws } from './depth-laws.js';
 import { type InitializationSummary, type RunSummary, secondsPerEpoch, type TrainingSummary } from './summaries.js';
@@ -14,12 +14,12 @@ import { percentText } from '../table.js';
 // Ten colours that stay apart from each other (a study of three families at three depths has nine runs).
 const COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '#4d4d4d', '#01665e', '#c51b7d', '#8c510a', '#6baed6'];
 
-/** Rows ECharts' legend takes for these names across `width` px (25 px symbol, 10 px gap, about 5 px a character at 12 px). */
+/** Rows ECharts' legend takes for these names across `width` px (25 px symbol, 10 px gap, about 5.5 px a character at 12 px, measured). */
 function legendRows(names: string[], width: number): number {
   let rows = 1;
   let used = 0;
   for (const name of names) {
-    const item = 35 + 5.2 * name.length;
+    const item = 35 + 5.6 * name.length;
     if (used > 0 && used + item > width - 20) {
       rows++;
       used = 0;
@@ -114,32 +114,42 @@ export function studyRatioPerBlock(runs: TrainingSummary[]): Figure {
 
 /** Mean |log r| over residual blocks and over transitions, over training. */
 export function studyMeanLogRatio(runs: TrainingSummary[]): Figure {
+  // With seeds, a colour and a legend entry per group (its seeds' lines share them), so that the
+  // arms stand apart rather than one colour per run.
+  const groups = [...seedGroups(runs).entries()];
+  const seeded = hasSeeds(runs);
+  const groupOf = (s: TrainingSummary) => groups.findIndex(([, bySeed]) => [...bySeed.values()].includes(s));
   const svg = chartBelowLegend({
     xAxis: { type: 'value', name: 'step', nameLocation: 'middle', nameGap: 30 },
     yAxis: { type: 'log', name: 'mean |log r|', logBase: 10 },
-    series: runs.flatMap((s, k) => [
-      {
-        type: 'line' as const,
-        name: `${runLabel(s)}: residual blocks`,
-        data: s.probes.map((p, i) => [p.step, s.residualLogRatio[i]]),
-        symbol: 'none',
-        lineStyle: { color: COLOURS[k % COLOURS.length] },
-        itemStyle: { color: COLOURS[k % COLOURS.length] },
-      },
-      {
-        type: 'line' as const,
-        name: `${runLabel(s)}: transitions`,
-        data: s.probes.map((p, i) => [p.step, s.transitionLogRatio[i]]),
-        symbol: 'none',
-        lineStyle: { color: COLOURS[k % COLOURS.length], type: 'dashed' as const },
-        itemStyle: { color: COLOURS[k % COLOURS.length] },
-      },
-    ]),
+    series: runs.flatMap((s, k) => {
+      const [group, bySeed] = groups[groupOf(s)];
+      const label = seeded ? `${group} (${bySeed.size} seed${bySeed.size === 1 ? '' : 's'})` : runLabel(s);
+      const colour = COLOURS[(seeded ? groupOf(s) : k) % COLOURS.length];
+      return [
+        {
+          type: 'line' as const,
+          name: `${label}: residual blocks`,
+          data: s.probes.map((p, i) => [p.step, s.residualLogRatio[i]]),
+          symbol: 'none',
+          lineStyle: { color: colour, width: seeded ? 1.2 : 2 },
+          itemStyle: { color: colour },
+        },
+        {
+          type: 'line' as const,
+          name: `${label}: transitions`,
+          data: s.probes.map((p, i) => [p.step, s.transitionLogRatio[i]]),
+          symbol: 'none',
+          lineStyle: { color: colour, type: 'dashed' as const, width: seeded ? 1.2 : 2 },
+          itemStyle: { color: colour },
+        },
+      ];
+    }),
   });
   return {
     name: 'mean-log-ratio',
     title: 'Mean |log r| over training',
-    caption: 'Mean over blocks of |ln r| (batch-mean r): solid over the blocks that keep their shape, dashed over the blocks where the network changes shape.',
+    caption: `Mean over blocks of |ln r| (batch-mean r): solid over the blocks that keep their shape, dashed over the blocks where the network changes shape${seeded ? '; one line per seed, in its group’s colour' : ''}.`,
     svg,
   };
 }
