@@ -395,17 +395,18 @@ export async function writeStudyReport(study: StudyDefinition, results: string):
   const probed = trained.filter((s) => s.probes.length > 0);
   const initial = summaries.filter((s): s is InitializationSummary => s.kind === 'initialization');
   const figures: Figure[] = [];
+  // A seeded study's figures of its comparison come first, before each run's own.
+  if (hasSeeds(trained)) {
+    figures.push(seedAccuracyFigure(trained, COLOURS, (option) => chartBelowLegend(option)));
+    const differences = seedDifferenceFigure(trained, COLOURS, (option) => chartBelowLegend(option));
+    if (differences) figures.push(differences);
+  }
   if (probed.length > 0) figures.push(studyHeatmap(probed), studyRatioPerBlock(probed), studyMeanLogRatio(probed));
   for (const s of trained) {
     const spectra = studySpectra(s);
     if (spectra) figures.push(spectra);
   }
   if (initial.length > 1) figures.push(studyDepthFigure(initial));
-  if (hasSeeds(trained)) {
-    figures.push(seedAccuracyFigure(trained, COLOURS, (option) => chartBelowLegend(option)));
-    const differences = seedDifferenceFigure(trained, COLOURS, (option) => chartBelowLegend(option));
-    if (differences) figures.push(differences);
-  }
   const paths = await writeFigures(figures, join(results, 'figures'), { svgLimitBytes: STUDY_SVG_LIMIT_BYTES });
   const markdown = join(results, 'README.md');
   await writeFileAtomically(markdown, studyMarkdown(study, summaries, figures));
