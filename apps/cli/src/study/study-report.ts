@@ -6,37 +6,11 @@ import { writeFigures } from '@procrustes/report/node';
 import { isDefinedRatio } from '@procrustes/probes';
 import type { StudyDefinition } from './definition.js';
 import { hasSeeds, seedAccuracyFigure, seedDifferenceFigure, seedGroups, seedMarkdown } from './seed-report.js';
-import type { SeedInterval } from './seed-statistics.js';
-import { depthLawsMarkdown, depthRows, fitDepthLaws } from './depth-laws.js';
+import { depthLawsMarkdown } from './depth-laws.js';
+import { studyDepthFigure } from './depth-figure.js';
+import { chartBelowLegend, COLOURS, runLabel } from './figure-layout.js';
 import { type InitializationSummary, type RunSummary, secondsPerEpoch, type TrainingSummary } from './summaries.js';
 import { percentText } from '../table.js';
-
-// Ten colours that stay apart from each other (a study of three families at three depths has nine runs).
-const COLOURS = ['#b2182b', '#2166ac', '#1b7837', '#762a83', '#e08214', '#4d4d4d', '#01665e', '#c51b7d', '#8c510a', '#6baed6'];
-
-/** Rows ECharts' legend takes for these names across `width` px (25 px symbol, 10 px gap, about 5.5 px a character at 12 px, measured). */
-function legendRows(names: string[], width: number): number {
-  let rows = 1;
-  let used = 0;
-  for (const name of names) {
-    const item = 35 + 5.6 * name.length;
-    if (used > 0 && used + item > width - 20) {
-      rows++;
-      used = 0;
-    }
-    used += item;
-  }
-  return rows;
-}
-
-/** A chart whose plot starts below its legend however many rows that takes, and keeps 300 px of height. */
-function chartBelowLegend(option: Record<string, unknown> & { series: Array<{ name: string }> }, width = 900): string {
-  const top = 20 + 24 * legendRows([...new Set(option.series.map((s) => s.name))], width) + 20; // the legend, then the y axis's name
-  return renderSvg({ ...option, legend: { top: 5 }, grid: { left: 70, right: 30, top, bottom: 50 } }, width, top + 300 + 50);
-}
-
-/** What a figure calls a run: its model, and its name too where they differ (an ablation's runs share one model). */
-const runLabel = (s: { run: string; model: string }) => (s.run === s.model ? s.model : `${s.run} (${s.model})`);
 
 /** The probes at the start, middle and end of a run's training. */
 function startMiddleEnd(summary: TrainingSummary): TrainingSummary['probes'] {
@@ -192,129 +166,6 @@ export function studySpectra(run: TrainingSummary): Figure | undefined {
     caption:
       'Largest (solid) and smallest (dashed) singular value of each convolution at its output size (circular boundary, stride 1, as the regularizer sees it); dotted: √(cout/cin), where Procrustes puts every singular value.',
     svg,
-  };
-}
-
-/** Mean |log r| of residual units against depth per family (mean over seeds), log–log, with the three laws fitted; beside it the worst residual block. */
-export function studyDepthFigure(probes: InitializationSummary[]): Figure {
-  const rows = depthRows(probes);
-  const keys = [...new Set(rows.map((r) => `${r.family}|${r.initialization}`))];
-  // A family under the default initialisation goes by its name alone.
-  const names = keys.map((key) => (key.endsWith('|he-fan-out') ? key.split('|')[0] : `${key.split('|')[0]} (${key.split('|')[1]})`));
-  const depths = rows.map((r) => r.depth);
-  // Two panels: the mean over residual units with the three laws fitted to it, and the worst residual block.
-  const legendTop = 20 + 24 * legendRows(names, 1200) + 40;
-  const panels = [0, 1].map((k) => ({ left: 70 + k * 600, top: legendTop, width: 500, height: 300 }));
-  const series = keys.flatMap((key, k) => {
-    const [family, initialization] = key.split('|');
-    const name = names[k];
-    const colour = COLOURS[k % COLOURS.length];
-    const ofFamily = rows.filter((r) => r.family === family && r.initialization === initialization);
-    const meanPoints = ofFamily.filter((r) => Number.isFinite(r.residual.mean) && r.residual.mean > 0);
-    const maxPoints = ofFamily.filter((r) => Number.isFinite(r.residualMax.mean) && r.residualMax.mean > 0);
-    const at = meanPoints.map((p) => p.depth);
-    const grid = Array.from({ length: 40 }, (_, i) => Math.min(...at) * (Math.max(...at) / Math.min(...at)) ** (i / 39));
-    const fits = meanPoints.length >= 2 ? fitDepthLaws(meanPoints.map((p) => ({ depth: p.depth, value: p.residual.mean }))) : [];
-    // Every series of a family carries its name, so the legend lists families only; the caption tells the line styles.
-    const line = (panel: number, points: Array<{ depth: number; interval: SeedInterval }>) => [
-      {
-        type: 'line' as const,
-        name,
-        xAxisIndex: panel,
-        yAxisIndex: panel,
-        data: points.map((p) => [p.depth, p.interval.mean]),
-        symbolSize: 7,
-        lineStyle: { color: colour },
-        itemStyle: { color: colour },
-      },
-      errorBars(name, colour, panel, points),
-    ];
-    return [
-      ...line(
-        0,
-        meanPoints.map((p) => ({ depth: p.depth, interval: p.residual })),
-      ),
-      ...fits.map((fit, j) => ({
-        type: 'line' as const,
-        name,
-        xAxisIndex: 0,
-        yAxisIndex: 0,
-        data: grid.map((L) => [L, fit.predict(L)]),
-        symbol: 'none',
-        silent: true,
-        lineStyle: { color: colour, type: (['dotted', 'dashed', 'solid'] as const)[j], width: 1 },
-        itemStyle: { color: colour },
-      })),
-      ...line(
-        1,
-        maxPoints.map((p) => ({ depth: p.depth, interval: p.residualMax })),
-      ),
-    ];
-  });
-  // The depth axis spans the depths probed (a log axis left to itself runs on to the next power of 10).
-  const depthAxis = (gridIndex: number) => ({
-    type: 'log',
-    gridIndex,
-    name: 'depth L',
-    nameLocation: 'middle',
-    nameGap: 30,
-    logBase: 10,
-    min: 10 ** Math.floor(Math.log10(Math.min(...depths))),
-    max: Math.max(...depths) * 1.25,
-    axisLabel: { formatter: (v: number) => String(Math.round(v)) },
-  });
-  const svg = renderSvg(
-    {
-      legend: { top: 5, data: names },
-      title: [
-        { text: 'mean |ln r| over residual units, with the three laws fitted', left: panels[0].left, top: legendTop - 30, textStyle: { fontSize: 13 } },
-        { text: 'worst residual block: max |ln r|', left: panels[1].left, top: legendTop - 30, textStyle: { fontSize: 13 } },
-      ],
-      grid: panels,
-      xAxis: [depthAxis(0), depthAxis(1)],
-      yAxis: [0, 1].map((gridIndex) => ({ type: 'log', gridIndex, logBase: 10 })),
-      series,
-    },
-    1200,
-    legendTop + 300 + 60,
-  );
-  const seeds = Math.max(...rows.map((r) => r.seeds));
-  return {
-    name: 'depth',
-    title: 'Norm preservation against depth at initialisation',
-    caption: `Left: mean |ln r| over the units that keep their shape, per family and depth (log–log), with three laws fitted per family: the paper’s c · ln L / L (dotted), c / √L (dashed) and a free power law a · L^b (thin solid); right: the largest |ln r| of any such unit (the worst block, which bounds what the paper’s δ can be). ${
-      seeds > 1
-        ? `Points: the mean over ${seeds} seeds; bars: its 95 % confidence interval (Student t; where a bar would reach 0 it is cut at a tenth of the mean).`
-        : 'One seed per point.'
-    } The fitted constants and R² are in the table “Shape against depth”.`,
-    svg,
-  };
-}
-
-/** Vertical 95 % interval bars at each depth (none for one seed), as an ECharts custom series. */
-function errorBars(name: string, colour: string, panel: number, points: Array<{ depth: number; interval: SeedInterval }>) {
-  const bars = points.filter((p) => Number.isFinite(p.interval.halfWidth)).map((p) => [p.depth, Math.max(p.interval.low, p.interval.mean / 10), p.interval.high]);
-  return {
-    type: 'custom' as const,
-    name,
-    xAxisIndex: panel,
-    yAxisIndex: panel,
-    silent: true,
-    data: bars,
-    encode: { x: 0, y: [1, 2] },
-    renderItem: (_: unknown, api: { value: (dimension: number) => number; coord: (point: number[]) => number[] }) => {
-      const [x, low] = api.coord([api.value(0), api.value(1)]);
-      const [, high] = api.coord([api.value(0), api.value(2)]);
-      const style = { stroke: colour, lineWidth: 1.5 };
-      return {
-        type: 'group',
-        children: [
-          { type: 'line', shape: { x1: x, y1: low, x2: x, y2: high }, style },
-          { type: 'line', shape: { x1: x - 4, y1: low, x2: x + 4, y2: low }, style },
-          { type: 'line', shape: { x1: x - 4, y1: high, x2: x + 4, y2: high }, style },
-        ],
-      };
-    },
   };
 }
 

@@ -1,0 +1,128 @@
+import { renderSvg, type Figure } from '@procrustes/report';
+import { depthRows, fitDepthLaws } from './depth-laws.js';
+import { COLOURS, legendRows } from './figure-layout.js';
+import type { SeedInterval } from './seed-statistics.js';
+import type { InitializationSummary } from './summaries.js';
+
+/** Mean |log r| of residual units against depth per family (mean over seeds), log–log, with the three laws fitted; beside it the worst residual block. */
+export function studyDepthFigure(probes: InitializationSummary[]): Figure {
+  const rows = depthRows(probes);
+  const keys = [...new Set(rows.map((r) => `${r.family}|${r.initialization}`))];
+  // A family under the default initialisation goes by its name alone.
+  const names = keys.map((key) => (key.endsWith('|he-fan-out') ? key.split('|')[0] : `${key.split('|')[0]} (${key.split('|')[1]})`));
+  const depths = rows.map((r) => r.depth);
+  // Two panels: the mean over residual units with the three laws fitted to it, and the worst residual block.
+  const legendTop = 20 + 24 * legendRows(names, 1200) + 40;
+  const panels = [0, 1].map((k) => ({ left: 70 + k * 600, top: legendTop, width: 500, height: 300 }));
+  const series = keys.flatMap((key, k) => {
+    const [family, initialization] = key.split('|');
+    const name = names[k];
+    const colour = COLOURS[k % COLOURS.length];
+    const ofFamily = rows.filter((r) => r.family === family && r.initialization === initialization);
+    const meanPoints = ofFamily.filter((r) => Number.isFinite(r.residual.mean) && r.residual.mean > 0);
+    const maxPoints = ofFamily.filter((r) => Number.isFinite(r.residualMax.mean) && r.residualMax.mean > 0);
+    const at = meanPoints.map((p) => p.depth);
+    const grid = Array.from({ length: 40 }, (_, i) => Math.min(...at) * (Math.max(...at) / Math.min(...at)) ** (i / 39));
+    const fits = meanPoints.length >= 2 ? fitDepthLaws(meanPoints.map((p) => ({ depth: p.depth, value: p.residual.mean }))) : [];
+    // Every series of a family carries its name, so the legend lists families only; the caption tells the line styles.
+    const line = (panel: number, points: Array<{ depth: number; interval: SeedInterval }>) => [
+      {
+        type: 'line' as const,
+        name,
+        xAxisIndex: panel,
+        yAxisIndex: panel,
+        data: points.map((p) => [p.depth, p.interval.mean]),
+        symbolSize: 7,
+        lineStyle: { color: colour },
+        itemStyle: { color: colour },
+      },
+      errorBars(name, colour, panel, points),
+    ];
+    return [
+      ...line(
+        0,
+        meanPoints.map((p) => ({ depth: p.depth, interval: p.residual })),
+      ),
+      ...fits.map((fit, j) => ({
+        type: 'line' as const,
+        name,
+        xAxisIndex: 0,
+        yAxisIndex: 0,
+        data: grid.map((L) => [L, fit.predict(L)]),
+        symbol: 'none',
+        silent: true,
+        lineStyle: { color: colour, type: (['dotted', 'dashed', 'solid'] as const)[j], width: 1 },
+        itemStyle: { color: colour },
+      })),
+      ...line(
+        1,
+        maxPoints.map((p) => ({ depth: p.depth, interval: p.residualMax })),
+      ),
+    ];
+  });
+  // The depth axis spans the depths probed (a log axis left to itself runs on to the next power of 10).
+  const depthAxis = (gridIndex: number) => ({
+    type: 'log',
+    gridIndex,
+    name: 'depth L',
+    nameLocation: 'middle',
+    nameGap: 30,
+    logBase: 10,
+    min: 10 ** Math.floor(Math.log10(Math.min(...depths))),
+    max: Math.max(...depths) * 1.25,
+    axisLabel: { formatter: (v: number) => String(Math.round(v)) },
+  });
+  const svg = renderSvg(
+    {
+      legend: { top: 5, data: names },
+      title: [
+        { text: 'mean |ln r| over residual units, with the three laws fitted', left: panels[0].left, top: legendTop - 30, textStyle: { fontSize: 13 } },
+        { text: 'worst residual block: max |ln r|', left: panels[1].left, top: legendTop - 30, textStyle: { fontSize: 13 } },
+      ],
+      grid: panels,
+      xAxis: [depthAxis(0), depthAxis(1)],
+      yAxis: [0, 1].map((gridIndex) => ({ type: 'log', gridIndex, logBase: 10 })),
+      series,
+    },
+    1200,
+    legendTop + 300 + 60,
+  );
+  const seeds = Math.max(...rows.map((r) => r.seeds));
+  return {
+    name: 'depth',
+    title: 'Norm preservation against depth at initialisation',
+    caption: `Left: mean |ln r| over the units that keep their shape, per family and depth (log–log), with three laws fitted per family: the paper’s c · ln L / L (dotted), c / √L (dashed) and a free power law a · L^b (thin solid); right: the largest |ln r| of any such unit (the worst block, which bounds what the paper’s δ can be). ${
+      seeds > 1
+        ? `Points: the mean over ${seeds} seeds; bars: its 95 % confidence interval (Student t; where a bar would reach 0 it is cut at a tenth of the mean).`
+        : 'One seed per point.'
+    } The fitted constants and R² are in the table “Shape against depth”.`,
+    svg,
+  };
+}
+
+/** Vertical 95 % interval bars at each depth (none for one seed), as an ECharts custom series. */
+function errorBars(name: string, colour: string, panel: number, points: Array<{ depth: number; interval: SeedInterval }>) {
+  const bars = points.filter((p) => Number.isFinite(p.interval.halfWidth)).map((p) => [p.depth, Math.max(p.interval.low, p.interval.mean / 10), p.interval.high]);
+  return {
+    type: 'custom' as const,
+    name,
+    xAxisIndex: panel,
+    yAxisIndex: panel,
+    silent: true,
+    data: bars,
+    encode: { x: 0, y: [1, 2] },
+    renderItem: (_: unknown, api: { value: (dimension: number) => number; coord: (point: number[]) => number[] }) => {
+      const [x, low] = api.coord([api.value(0), api.value(1)]);
+      const [, high] = api.coord([api.value(0), api.value(2)]);
+      const style = { stroke: colour, lineWidth: 1.5 };
+      return {
+        type: 'group',
+        children: [
+          { type: 'line', shape: { x1: x, y1: low, x2: x, y2: high }, style },
+          { type: 'line', shape: { x1: x - 4, y1: low, x2: x + 4, y2: low }, style },
+          { type: 'line', shape: { x1: x - 4, y1: high, x2: x + 4, y2: high }, style },
+        ],
+      };
+    },
+  };
+}
