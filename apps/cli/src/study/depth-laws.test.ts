@@ -44,15 +44,15 @@ describe('depth laws', () => {
     expect(rows).toHaveLength(2);
     const [authors, fanOut] = rows;
     expect(authors.initialization).toBe('authors');
-    expect(fanOut).toMatchObject({ seeds: 2, residualMean: 0.75, worst: { block: 3, seed: 1 }, deltaMean: 1, deltaMax: 1.5 });
+    expect(fanOut).toMatchObject({ seeds: 2, residual: { mean: 0.75 }, worst: { block: 3, seed: 1 }, deltaMean: 1, deltaMax: 1.5 });
     expect(fanOut.worst!.logRatio).toBeCloseTo(2, 12);
-    expect(fanOut.residualSd).toBeCloseTo(Math.sqrt(2 * 0.25 ** 2), 12);
+    expect(fanOut.residual.sd).toBeCloseTo(Math.sqrt(2 * 0.25 ** 2), 12);
     // The worst block per seed (|ln r| 1 and 2), over seeds: mean 1.5, sd √½, half width t(0.975, 1) · √½ / √2 = 12.706205 / 2.
     expect(fanOut.residualMax.mean).toBeCloseTo(1.5, 12);
     expect(fanOut.residualMax.halfWidth).toBeCloseTo(12.706205 / 2, 5);
     expect(fanOut.residual.low).toBeCloseTo(0.75 - 12.706205 * 0.25, 5);
     // One seed: its value, no spread.
-    expect([authors.residualSd, authors.residualMax.n, Number.isNaN(authors.residualMax.halfWidth)]).toEqual([0, 1, true]);
+    expect([Number.isNaN(authors.residual.sd), authors.residualMax.n, Number.isNaN(authors.residualMax.halfWidth)]).toEqual([true, 1, true]);
   });
 
   it('writes a one-seed depth as its value, and a seeded one as mean ± sd', () => {

@@ -82,10 +82,7 @@ export interface DepthRow {
   model: string;
   depth: number;
   seeds: number;
-  /** Mean |log r| over residual units: mean and sample standard deviation (0 for one seed) over seeds. */
-  residualMean: number;
-  residualSd: number;
-  /** The same over seeds with its 95 % interval, and each probe's largest |log r| of a residual block over seeds. */
+  /** Mean |log r| over residual units over seeds (mean, sd, 95 % interval), and each probe's largest |log r| of a residual block over seeds. */
   residual: SeedInterval;
   residualMax: SeedInterval;
   /** The largest |log r| of any residual block over the seeds, where, and at which seed. */
@@ -117,8 +114,6 @@ export function depthRows(probes: InitializationSummary[]): DepthRow[] {
       model: group[0].model,
       depth: group[0].depth,
       seeds: group.length,
-      residualMean: residual.mean,
-      residualSd: residual.n > 1 ? residual.sd : 0,
       residual,
       residualMax: seedInterval(group.map((p) => p.residual.max).filter(Number.isFinite)),
       worst,
@@ -134,7 +129,7 @@ export function depthLawsMarkdown(probes: InitializationSummary[]): string[] {
   const rows = depthRows(probes);
   const seeded = rows.some((r) => r.seeds > 1);
   // One seed has no spread to give: its value alone, not a standard deviation of 0.
-  const residualText = (r: DepthRow) => (r.seeds > 1 ? `${r.residualMean.toFixed(4)} ± ${r.residualSd.toFixed(4)}` : `${r.residualMean.toFixed(4)} (one seed)`);
+  const residualText = (r: DepthRow) => (r.seeds > 1 ? `${r.residual.mean.toFixed(4)} ± ${r.residual.sd.toFixed(4)}` : `${r.residual.mean.toFixed(4)} (one seed)`);
   const lines = [
     seeded ? '### Over seeds, per depth' : '### Per depth',
     '',
@@ -154,9 +149,9 @@ export function depthLawsMarkdown(probes: InitializationSummary[]): string[] {
   ];
   for (const key of [...new Set(rows.map((r) => `${r.family}|${r.initialization}`))]) {
     const [family, initialization] = key.split('|');
-    const points = rows.filter((r) => r.family === family && r.initialization === initialization && Number.isFinite(r.residualMean) && r.residualMean > 0);
+    const points = rows.filter((r) => r.family === family && r.initialization === initialization && Number.isFinite(r.residual.mean) && r.residual.mean > 0);
     if (points.length < 2) continue;
-    const fits = fitDepthLaws(points.map((r) => ({ depth: r.depth, value: r.residualMean })));
+    const fits = fitDepthLaws(points.map((r) => ({ depth: r.depth, value: r.residual.mean })));
     lines.push(`| ${family} | ${initialization} | ${fits.map((f) => `${f.formula} (${f.r2.toFixed(3)}, ${(100 * f.worstRelativeError).toFixed(0)} %)`).join(' | ')} |`);
   }
   lines.push('');
