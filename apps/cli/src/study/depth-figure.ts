@@ -1,5 +1,5 @@
 import { renderSvg, type Figure } from '@procrustes/report';
-import { depthRows, fitDepthLaws } from './depth-laws.js';
+import { depthRows, familyDepthFits } from './depth-laws.js';
 import { COLOURS, legendRows } from './figure-layout.js';
 import type { SeedInterval } from './seed-statistics.js';
 import type { InitializationSummary } from './summaries.js';
@@ -7,23 +7,19 @@ import type { InitializationSummary } from './summaries.js';
 /** Mean |log r| of residual units against depth per family (mean over seeds), log–log, with the three laws fitted; beside it the worst residual block. */
 export function studyDepthFigure(probes: InitializationSummary[]): Figure {
   const rows = depthRows(probes);
-  const keys = [...new Set(rows.map((r) => `${r.family}|${r.initialization}`))];
+  const families = familyDepthFits(rows);
   // A family under the default initialisation goes by its name alone.
-  const names = keys.map((key) => (key.endsWith('|he-fan-out') ? key.split('|')[0] : `${key.split('|')[0]} (${key.split('|')[1]})`));
+  const names = families.map(({ family, initialization }) => (initialization === 'he-fan-out' ? family : `${family} (${initialization})`));
   const depths = rows.map((r) => r.depth);
   // Two panels: the mean over residual units with the three laws fitted to it, and the worst residual block.
   const legendTop = 20 + 24 * legendRows(names, 1200) + 40;
   const panels = [0, 1].map((k) => ({ left: 70 + k * 600, top: legendTop, width: 500, height: 300 }));
-  const series = keys.flatMap((key, k) => {
-    const [family, initialization] = key.split('|');
+  const series = families.flatMap(({ rows: ofFamily, fitted: meanPoints, fits }, k) => {
     const name = names[k];
     const colour = COLOURS[k % COLOURS.length];
-    const ofFamily = rows.filter((r) => r.family === family && r.initialization === initialization);
-    const meanPoints = ofFamily.filter((r) => Number.isFinite(r.residual.mean) && r.residual.mean > 0);
     const maxPoints = ofFamily.filter((r) => Number.isFinite(r.residualMax.mean) && r.residualMax.mean > 0);
     const at = meanPoints.map((p) => p.depth);
     const grid = Array.from({ length: 40 }, (_, i) => Math.min(...at) * (Math.max(...at) / Math.min(...at)) ** (i / 39));
-    const fits = meanPoints.length >= 2 ? fitDepthLaws(meanPoints.map((p) => ({ depth: p.depth, value: p.residual.mean }))) : [];
     // Every series of a family carries its name, so the legend lists families only; the caption tells the line styles.
     const line = (panel: number, points: Array<{ depth: number; interval: SeedInterval }>) => [
       {

@@ -125,6 +125,29 @@ export function depthRows(probes: InitializationSummary[]): DepthRow[] {
 }
 
 /** Markdown: per depth over seeds, then the three laws fitted side by side per family. */
+/** One family under one initialisation: its rows, those with a usable mean |ln r|, and the three laws fitted to them. */
+export interface FamilyDepthFit {
+  family: string;
+  initialization: string;
+  rows: DepthRow[];
+  /** Rows whose mean |ln r| is finite and positive (a log–log fit needs both). */
+  fitted: DepthRow[];
+  /** The three laws; none with fewer than two such depths. */
+  fits: DepthFit[];
+}
+
+/** The figure and the table both fit per family: one place decides which rows count. */
+export function familyDepthFits(rows: DepthRow[]): FamilyDepthFit[] {
+  const keys = [...new Set(rows.map((r) => `${r.family}|${r.initialization}`))];
+  return keys.map((key) => {
+    const [family, initialization] = key.split('|');
+    const ofFamily = rows.filter((r) => r.family === family && r.initialization === initialization);
+    const fitted = ofFamily.filter((r) => Number.isFinite(r.residual.mean) && r.residual.mean > 0);
+    const fits = fitted.length >= 2 ? fitDepthLaws(fitted.map((r) => ({ depth: r.depth, value: r.residual.mean }))) : [];
+    return { family, initialization, rows: ofFamily, fitted, fits };
+  });
+}
+
 export function depthLawsMarkdown(probes: InitializationSummary[]): string[] {
   const rows = depthRows(probes);
   const seeded = rows.some((r) => r.seeds > 1);
@@ -147,11 +170,8 @@ export function depthLawsMarkdown(probes: InitializationSummary[]): string[] {
     '| family | initialisation | c · ln L / L (R², worst point) | c / √L (R², worst point) | a · L^b (R², worst point) |',
     '| --- | --- | --- | --- | --- |',
   ];
-  for (const key of [...new Set(rows.map((r) => `${r.family}|${r.initialization}`))]) {
-    const [family, initialization] = key.split('|');
-    const points = rows.filter((r) => r.family === family && r.initialization === initialization && Number.isFinite(r.residual.mean) && r.residual.mean > 0);
-    if (points.length < 2) continue;
-    const fits = fitDepthLaws(points.map((r) => ({ depth: r.depth, value: r.residual.mean })));
+  for (const { family, initialization, fits } of familyDepthFits(rows)) {
+    if (fits.length === 0) continue;
     lines.push(`| ${family} | ${initialization} | ${fits.map((f) => `${f.formula} (${f.r2.toFixed(3)}, ${(100 * f.worstRelativeError).toFixed(0)} %)`).join(' | ')} |`);
   }
   lines.push('');
