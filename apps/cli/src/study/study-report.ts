@@ -18,6 +18,9 @@ function startMiddleEnd(summary: TrainingSummary): TrainingSummary['probes'] {
   return [...new Set([0, Math.floor((n - 1) / 2), n - 1])].map((i) => summary.probes[i]);
 }
 
+/** Names a few runs in a caption; beyond three the list outgrows the caption, and each panel's title names its run. */
+const runsNamed = (runs: TrainingSummary[]) => (runs.length <= 3 ? runs.map(runLabel).join(' and ') : `${runs.length} runs, one panel each titled by its run,`);
+
 /** The paper's figure: log₂ r per block (rows) over training (columns), the runs side by side on the one colour scale of every report. */
 export function studyHeatmap(runs: TrainingSummary[]): Figure {
   const { option, width, height } = ratioHeatmapOption(
@@ -27,7 +30,7 @@ export function studyHeatmap(runs: TrainingSummary[]): Figure {
   return {
     name: 'gradient-ratio-heatmap',
     title: 'Gradient norm ratio per block over training',
-    caption: `log₂ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runs.map(runLabel).join(' and ')} on one colour scale; white is r = 1, the colour saturates beyond r = 10 or 1/10, and a cell left blank is a probe where r was undefined (a zero gradient, 0/0).`,
+    caption: `log₂ of the batch mean of r = ‖∂E/∂x_l‖/‖∂E/∂x_{l+1}‖ per block (rows; * marks the blocks where the network changes shape) and probed step (columns), ${runsNamed(runs)} on one colour scale; white is r = 1, the colour saturates beyond r = 10 or 1/10, and a cell left blank is a probe where r was undefined (a zero gradient, 0/0).`,
     svg: renderSvg(option, width, height),
   };
 }
