@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { probeRecordsPanel } from './charts.js';
 import { mergedColumnsPanel } from './heatmap-columns.js';
-import { probedRunPanel, RATIO_PALETTE, RATIO_SCALE_MAXIMUM, ratioHeatmapOption, ratioScaleBound } from './ratio-heatmap.js';
+import { renderSvg } from './charts.js';
+import { probedRunPanel, RATIO_PALETTE, RATIO_SCALE_MAXIMUM, ratioHeatmapOption, ratioScaleBound, rowLabelShown } from './ratio-heatmap.js';
 import type { ProbeRecord } from './run-records.js';
 
 // Three probes of a three-unit network: a unit that grows, one at 1, one whose gradient vanished at the last probe.
@@ -76,5 +77,22 @@ describe('the one colour scale of gradient norm ratios', () => {
     expect(ratioScaleBound([1e18])).toBe(RATIO_SCALE_MAXIMUM);
     const option = ratioHeatmapOption([probeRecordsPanel(probes.map((p) => ({ ...p, units: p.units.map((u) => ({ ...u, ratioMean: 1e6 })) })))]).option;
     expect(new Set(cellsOf(option))).toEqual(new Set([RATIO_SCALE_MAXIMUM]));
+  });
+
+  it('prints the label of every block where the network changes shape, also where it skips labels', () => {
+    // ProcResNet-58's 29 units, transitions at blocks 10 and 20: too many rows for every label.
+    const units = Array.from({ length: 29 }, (_, index) => ({ index, transition: index === 9 || index === 19 }));
+    const panel = probedRunPanel({ label: 'procresnet-58', units, probes: [{ step: 0, ratios: units.map(() => 1) }] });
+    expect(panel.rowLabelInterval).toBe(1);
+    const shown = rowLabelShown(panel.rows, 1);
+    const printed = panel.rows.filter((_, index) => shown(index));
+    expect(printed).toEqual(['1', '3', '5', '7', '10 *', '13', '15', '17', '20 *', '23', '25', '27', '29']);
+    // Without skipping, every label, marked or not.
+    expect(panel.rows.filter((_, index) => rowLabelShown(panel.rows, 0)(index))).toHaveLength(29);
+    // The rendered figure carries the marked labels (two panels: the study report's layout).
+    const { option, width, height } = ratioHeatmapOption([panel, panel], 'block');
+    const svg = renderSvg(option, width, height);
+    for (const label of ['10 *', '20 *', '13']) expect(svg).toContain(`>${label}</text>`);
+    expect(svg).not.toContain('>11</text>');
   });
 });

@@ -30,8 +30,19 @@ export interface RatioHeatmapPanel {
   rows: string[];
   /** ratios[column][row]; null or non-finite where undefined. */
   ratios: ReadonlyArray<ReadonlyArray<number | null>>;
-  /** Show every k-th row label (deep networks). */
+  /** Skip this many row labels between two printed ones (deep networks); a row marked * is always printed. */
   rowLabelInterval?: number;
+}
+
+/**
+ * Which row labels a panel prints: one every `skip + 1` rows, and always a row marked * (where the
+ * network changes shape: the rows a reader looks for), whose unmarked neighbours within `skip`
+ * rows then give way so that labels do not overlap.
+ */
+export function rowLabelShown(rows: ReadonlyArray<string>, skip: number): (index: number) => boolean {
+  const marked = rows.map((row) => row.endsWith('*'));
+  const nearMarked = (index: number) => Array.from({ length: skip }, (_, d) => d + 1).some((d) => marked[index - d] || marked[index + d]);
+  return (index) => marked[index] || (index % (skip + 1) === 0 && !nearMarked(index));
 }
 
 /** An ECharts option and the size it is laid out for. */
@@ -69,7 +80,7 @@ export function ratioHeatmapOption(panels: RatioHeatmapPanel[], rowName = 'unit'
       inverse: true,
       name: named ? rowName : '',
       data: panel.rows,
-      axisLabel: { interval: panel.rowLabelInterval ?? 'auto', fontSize: 9 },
+      axisLabel: { interval: panel.rowLabelInterval === undefined ? 'auto' : rowLabelShown(panel.rows, panel.rowLabelInterval), fontSize: 9 },
     },
   });
   if (panels.length === 1) {
