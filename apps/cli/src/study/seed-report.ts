@@ -33,6 +33,9 @@ const intervalOver = <T>(runs: Map<number, T>, metric: (s: T) => number) => seed
 
 const accuracyAfter = (epoch: number) => (s: TrainingSummary) => 100 * (s.metrics[epoch]?.testAccuracy ?? Number.NaN);
 
+/** Every comparison A − B between the study's groups, in the order of its definition. */
+const groupPairs = (names: string[]) => names.flatMap((a, i) => names.slice(i + 1).map((b) => [a, b] as const));
+
 /** One group's metric by seed, the form pairedDifference takes. */
 const metricBySeed = (runs: Map<number, TrainingSummary>, metric: (s: TrainingSummary) => number) => new Map([...runs].map(([seed, s]) => [seed, metric(s)]));
 
@@ -89,8 +92,7 @@ export function seedMarkdown(summaries: RunSummary[]): string[] {
       );
     }
     lines.push('');
-    const names = [...trained.keys()];
-    const pairs = names.flatMap((a, i) => names.slice(i + 1).map((b) => [a, b] as const));
+    const pairs = groupPairs([...trained.keys()]);
     if (pairs.length > 0) {
       lines.push(
         '## Paired differences (A − B, by seed)',
@@ -189,18 +191,16 @@ export function seedAccuracyFigure(summaries: TrainingSummary[], colours: readon
  */
 export function seedDifferenceFigure(summaries: TrainingSummary[], colours: readonly string[], chart: Chart): Figure | undefined {
   const groups = seedGroups(summaries);
-  const names = [...groups.keys()];
   const epochs = Math.max(...summaries.map((s) => s.metrics.length));
-  const series: Array<Record<string, unknown> & { name: string }> = names
-    .flatMap((a, i) => names.slice(i + 1).map((b) => [a, b] as const))
-    .map(([a, b]) => {
+  const series: Array<Record<string, unknown> & { name: string }> = groupPairs([...groups.keys()])
+    .map(([a, b], k) => {
       const intervals = Array.from({ length: epochs }, (_, e) =>
         pairedDifference(metricBySeed(groups.get(a)!, accuracyAfter(e)), metricBySeed(groups.get(b)!, accuracyAfter(e)), String),
       );
-      return { label: `${a} − ${b} (${Math.max(...intervals.map((d) => d.n))} paired seeds)`, intervals };
+      return { label: `${a} − ${b} (${Math.max(...intervals.map((d) => d.n))} paired seeds)`, intervals, colour: colours[k % colours.length] };
     })
     .filter(({ intervals }) => intervals.some((d) => d.n >= 2))
-    .flatMap(({ label, intervals }, k) => bandSeries(label, colours[k % colours.length], intervals));
+    .flatMap(({ label, intervals, colour }) => bandSeries(label, colour, intervals));
   if (series.length === 0) return undefined;
   // The line of no difference, on the first mean line (a series of its own would enter the legend).
   const zero = { silent: true, symbol: 'none', label: { show: false }, lineStyle: { color: '#333', type: 'solid', width: 1 }, data: [{ yAxis: 0 }] };
@@ -211,5 +211,82 @@ export function seedDifferenceFigure(summaries: TrainingSummary[], colours: read
     caption:
       'A − B in test accuracy after each epoch, paired by seed: the mean difference (line) and its 95 % confidence interval (band, Student t); the black line is no difference. Where a band leaves 0 at the last epoch, the verdict in the table above is “A higher” or “A lower”; each epoch’s band is its own interval.',
     svg: chart({ xAxis: epochAxis(epochs), yAxis: { type: 'value', name: 'A − B (points)', scale: true }, series }),
+  };
+}
+
+/** Draws a chart option at a size (the report's renderSvg; a test captures the option instead). */
+type Draw = (option: Record<string, unknown>, width: number, height: number) => string;
+
+/** A value axis's ends and step: round numbers, about five steps, wide enough for `low`–`high`. */
+function roundAxis(low: number, high: number): { min: number; max: number; interval: number } {
+  const range = high - low || 1;
+  const power = 10 ** Math.floor(Math.log10(range / 5));
+  const interval = [1, 2, 5, 10].map((m) => m * power).find((step) => range / step <= 6) ?? 10 * power;
+  return { min: Math.floor(low / interval) * interval, max: Math.ceil(high / interval) * interval, interval };
+}
+
+/**
+ * The verdicts as a forest plot: per comparison, the mean paired difference in test accuracy
+ * after the last epoch (dot) and its 95 % interval (bar) beside the line of no difference. The
+ * per-epoch curves' scale, set by the wide early epochs, hides differences of a few tenths, which
+ * is where the end of training decides.
+ */
+export function seedVerdictFigure(summaries: TrainingSummary[], colours: readonly string[], draw: Draw): Figure | undefined {
+  const groups = seedGroups(summaries);
+  const rows = groupPairs([...groups.keys()])
+    .map(([a, b], k) => {
+      const difference = pairedDifference(metricBySeed(groups.get(a)!, finalAccuracy), metricBySeed(groups.get(b)!, finalAccuracy), (x) => `${x.toFixed(2)} points`);
+      const sign = difference.mean > 0 ? '+' : '';
+      // The axis label carries the numbers, so no text is drawn over the bars.
+      const label = `${a} − ${b} (${difference.n} seeds)\n${sign}${difference.mean.toFixed(2)} [${difference.low.toFixed(2)}, ${difference.high.toFixed(2)}]: ${difference.verdict}`;
+      return { difference, label, colour: colours[k % colours.length] };
+    })
+    .filter(({ difference }) => difference.n >= 2);
+  if (rows.length === 0) return undefined;
+  const ends = rows.flatMap(({ difference }) => [difference.low, difference.high]);
+  const span = Math.max(0, ...ends) - Math.min(0, ...ends);
+  const axis = roundAxis(Math.min(0, ...ends) - 0.05 * span, Math.max(0, ...ends) + 0.05 * span);
+  const left = 30 + 5.2 * Math.max(...rows.flatMap(({ label }) => label.split('\n').map((line) => line.length)));
+  const height = 30 + 70 * rows.length + 60;
+  const zero = { silent: true, symbol: 'none', label: { show: false }, lineStyle: { color: '#333', type: 'solid', width: 1 }, data: [{ xAxis: 0 }] };
+  const option = {
+    grid: { left, right: 30, top: 30, bottom: 60 },
+    xAxis: { type: 'value', name: 'A − B in test accuracy after the last epoch (points)', nameLocation: 'middle', nameGap: 30, ...axis },
+    yAxis: { type: 'category', inverse: true, data: rows.map(({ label }) => label), axisTick: { show: false }, axisLabel: { lineHeight: 16 } },
+    series: [
+      {
+        type: 'custom',
+        silent: true,
+        data: rows.map(({ difference }, k) => [difference.low, difference.high, k]),
+        encode: { x: [0, 1], y: 2 },
+        renderItem: (_: unknown, api: { value: (dimension: number) => number; coord: (point: number[]) => number[] }) => {
+          const row = api.value(2);
+          const [low, y] = api.coord([api.value(0), row]);
+          const [high] = api.coord([api.value(1), row]);
+          const style = { stroke: rows[row].colour, lineWidth: 2 };
+          return {
+            type: 'group',
+            children: [
+              { type: 'line', shape: { x1: low, y1: y, x2: high, y2: y }, style },
+              { type: 'line', shape: { x1: low, y1: y - 6, x2: low, y2: y + 6 }, style },
+              { type: 'line', shape: { x1: high, y1: y - 6, x2: high, y2: y + 6 }, style },
+            ],
+          };
+        },
+      },
+      {
+        type: 'scatter',
+        symbolSize: 10,
+        data: rows.map(({ difference, colour }, k) => ({ value: [difference.mean, k], itemStyle: { color: colour } })),
+        markLine: zero,
+      },
+    ],
+  };
+  return {
+    name: 'test-accuracy-verdicts',
+    title: 'Paired differences at the end of training',
+    caption:
+      'Each comparison A − B in test accuracy after the last epoch, paired by seed: the mean difference (dot) and its 95 % confidence interval (bar, Student t), with its verdict; the black line is no difference. A bar that stays off the line is “A higher” or “A lower”; one that crosses it bounds the difference there can be at this scale.',
+    svg: draw(option, 1000, height),
   };
 }

@@ -5,7 +5,7 @@ import { probedRunPanel, ratioHeatmapOption, renderSvg, type Figure } from '@pro
 import { writeFigures } from '@procrustes/report/node';
 import { isDefinedRatio } from '@procrustes/probes';
 import type { StudyDefinition } from './definition.js';
-import { hasSeeds, seedAccuracyFigure, seedDifferenceFigure, seedGroups, seedMarkdown } from './seed-report.js';
+import { hasSeeds, seedAccuracyFigure, seedDifferenceFigure, seedGroups, seedMarkdown, seedVerdictFigure } from './seed-report.js';
 import { depthLawsMarkdown } from './depth-laws.js';
 import { studyDepthFigure } from './depth-figure.js';
 import { chartBelowLegend, COLOURS, runLabel } from './figure-layout.js';
@@ -251,6 +251,8 @@ export async function writeStudyReport(study: StudyDefinition, results: string):
   const figures: Figure[] = [];
   // A seeded study's figures of its comparison come first, before each run's own.
   if (hasSeeds(trained)) {
+    const verdicts = seedVerdictFigure(trained, COLOURS, renderSvg);
+    if (verdicts) figures.push(verdicts);
     figures.push(seedAccuracyFigure(trained, COLOURS, (option) => chartBelowLegend(option)));
     const differences = seedDifferenceFigure(trained, COLOURS, (option) => chartBelowLegend(option));
     if (differences) figures.push(differences);
