@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { probeRecordsPanel } from './charts.js';
+import { probeRecordsPanel, renderSvg } from './charts.js';
 import { mergedColumnsPanel } from './heatmap-columns.js';
-import { renderSvg } from './charts.js';
 import { probedRunPanel, RATIO_PALETTE, RATIO_SCALE_MAXIMUM, ratioHeatmapOption, ratioScaleBound, rowLabelShown } from './ratio-heatmap.js';
 import type { ProbeRecord } from './run-records.js';
 

@@ -124,7 +124,6 @@ export function depthRows(probes: InitializationSummary[]): DepthRow[] {
   return rows.sort((a, b) => a.family.localeCompare(b.family) || a.initialization.localeCompare(b.initialization) || a.depth - b.depth);
 }
 
-/** Markdown: per depth over seeds, then the three laws fitted side by side per family. */
 /** One family under one initialisation: its rows, those with a usable mean |ln r|, and the three laws fitted to them. */
 export interface FamilyDepthFit {
   family: string;
@@ -148,6 +147,7 @@ export function familyDepthFits(rows: DepthRow[]): FamilyDepthFit[] {
   });
 }
 
+/** Markdown: per depth over seeds, then the three laws fitted side by side per family. */
 export function depthLawsMarkdown(probes: InitializationSummary[]): string[] {
   const rows = depthRows(probes);
   const seeded = rows.some((r) => r.seeds > 1);

@@ -39,6 +39,15 @@ const groupPairs = (names: string[]) => names.flatMap((a, i) => names.slice(i + 
 /** One group's metric by seed, the form pairedDifference takes. */
 const metricBySeed = (runs: Map<number, TrainingSummary>, metric: (s: TrainingSummary) => number) => new Map([...runs].map(([seed, s]) => [seed, metric(s)]));
 
+/** The black line at A − B = 0 of the difference figures, as a mark line on the axis of the differences. */
+const noDifferenceLine = (axis: 'xAxis' | 'yAxis') => ({
+  silent: true,
+  symbol: 'none',
+  label: { show: false },
+  lineStyle: { color: '#333', type: 'solid', width: 1 },
+  data: [{ [axis]: 0 }],
+});
+
 /**
  * The paired difference in test accuracy after every epoch, not only the last: whether one arm
  * learns faster early is part of "trains better". Each cell is its own interval, so the caption
@@ -203,8 +212,7 @@ export function seedDifferenceFigure(summaries: TrainingSummary[], colours: read
     .flatMap(({ label, intervals, colour }) => bandSeries(label, colour, intervals));
   if (series.length === 0) return undefined;
   // The line of no difference, on the first mean line (a series of its own would enter the legend).
-  const zero = { silent: true, symbol: 'none', label: { show: false }, lineStyle: { color: '#333', type: 'solid', width: 1 }, data: [{ yAxis: 0 }] };
-  series[2] = { ...series[2], markLine: zero };
+  series[2] = { ...series[2], markLine: noDifferenceLine('yAxis') };
   return {
     name: 'test-accuracy-paired-differences',
     title: 'Paired differences in test accuracy',
@@ -248,7 +256,6 @@ export function seedVerdictFigure(summaries: TrainingSummary[], colours: readonl
   const axis = roundAxis(Math.min(0, ...ends) - 0.05 * span, Math.max(0, ...ends) + 0.05 * span);
   const left = 30 + 5.2 * Math.max(...rows.flatMap(({ label }) => label.split('\n').map((line) => line.length)));
   const height = 30 + 70 * rows.length + 60;
-  const zero = { silent: true, symbol: 'none', label: { show: false }, lineStyle: { color: '#333', type: 'solid', width: 1 }, data: [{ xAxis: 0 }] };
   const option = {
     grid: { left, right: 30, top: 30, bottom: 60 },
     xAxis: { type: 'value', name: 'A − B in test accuracy after the last epoch (points)', nameLocation: 'middle', nameGap: 30, ...axis },
@@ -278,7 +285,7 @@ export function seedVerdictFigure(summaries: TrainingSummary[], colours: readonl
         type: 'scatter',
         symbolSize: 10,
         data: rows.map(({ difference, colour }, k) => ({ value: [difference.mean, k], itemStyle: { color: colour } })),
-        markLine: zero,
+        markLine: noDifferenceLine('xAxis'),
       },
     ],
   };
