@@ -1,6 +1,7 @@
 import { renderSvg, type Figure } from '@procrustes/report';
 import { depthRows, familyDepthFits } from './depth-laws.js';
 import { COLOURS, legendRows } from './figure-layout.js';
+import { intervalBarSeries } from './interval-bars.js';
 import type { SeedInterval } from './seed-statistics.js';
 import type { InitializationSummary } from './summaries.js';
 
@@ -32,7 +33,20 @@ export function studyDepthFigure(probes: InitializationSummary[]): Figure {
         lineStyle: { color: colour },
         itemStyle: { color: colour },
       },
-      errorBars(name, colour, panel, points),
+      {
+        ...intervalBarSeries(
+          // No bar for one seed; where a bar would reach 0 the log axis cannot draw it, so it stops at a tenth of the mean.
+          points
+            .filter((p) => Number.isFinite(p.interval.halfWidth))
+            .map((p) => ({ at: p.depth, low: Math.max(p.interval.low, p.interval.mean / 10), high: p.interval.high, colour })),
+          'vertical',
+          1.5,
+          4,
+        ),
+        name,
+        xAxisIndex: panel,
+        yAxisIndex: panel,
+      },
     ];
     return [
       ...line(
@@ -93,32 +107,5 @@ export function studyDepthFigure(probes: InitializationSummary[]): Figure {
         : 'One seed per point.'
     } The fitted constants and R² are in the table “Shape against depth”.`,
     svg,
-  };
-}
-
-/** Vertical 95 % interval bars at each depth (none for one seed), as an ECharts custom series. */
-function errorBars(name: string, colour: string, panel: number, points: Array<{ depth: number; interval: SeedInterval }>) {
-  const bars = points.filter((p) => Number.isFinite(p.interval.halfWidth)).map((p) => [p.depth, Math.max(p.interval.low, p.interval.mean / 10), p.interval.high]);
-  return {
-    type: 'custom' as const,
-    name,
-    xAxisIndex: panel,
-    yAxisIndex: panel,
-    silent: true,
-    data: bars,
-    encode: { x: 0, y: [1, 2] },
-    renderItem: (_: unknown, api: { value: (dimension: number) => number; coord: (point: number[]) => number[] }) => {
-      const [x, low] = api.coord([api.value(0), api.value(1)]);
-      const [, high] = api.coord([api.value(0), api.value(2)]);
-      const style = { stroke: colour, lineWidth: 1.5 };
-      return {
-        type: 'group',
-        children: [
-          { type: 'line', shape: { x1: x, y1: low, x2: x, y2: high }, style },
-          { type: 'line', shape: { x1: x - 4, y1: low, x2: x + 4, y2: low }, style },
-          { type: 'line', shape: { x1: x - 4, y1: high, x2: x + 4, y2: high }, style },
-        ],
-      };
-    },
   };
 }

@@ -1,4 +1,5 @@
 import type { Figure } from '@procrustes/report';
+import { intervalBarSeries } from './interval-bars.js';
 import { pairedDifference, seedInterval, type SeedInterval } from './seed-statistics.js';
 import type { InitializationSummary, RunSummary, TrainingSummary } from './summaries.js';
 
@@ -261,26 +262,12 @@ export function seedVerdictFigure(summaries: TrainingSummary[], colours: readonl
     xAxis: { type: 'value', name: 'A − B in test accuracy after the last epoch (points)', nameLocation: 'middle', nameGap: 30, ...axis },
     yAxis: { type: 'category', inverse: true, data: rows.map(({ label }) => label), axisTick: { show: false }, axisLabel: { lineHeight: 16 } },
     series: [
-      {
-        type: 'custom',
-        silent: true,
-        data: rows.map(({ difference }, k) => [difference.low, difference.high, k]),
-        encode: { x: [0, 1], y: 2 },
-        renderItem: (_: unknown, api: { value: (dimension: number) => number; coord: (point: number[]) => number[] }) => {
-          const row = api.value(2);
-          const [low, y] = api.coord([api.value(0), row]);
-          const [high] = api.coord([api.value(1), row]);
-          const style = { stroke: rows[row].colour, lineWidth: 2 };
-          return {
-            type: 'group',
-            children: [
-              { type: 'line', shape: { x1: low, y1: y, x2: high, y2: y }, style },
-              { type: 'line', shape: { x1: low, y1: y - 6, x2: low, y2: y + 6 }, style },
-              { type: 'line', shape: { x1: high, y1: y - 6, x2: high, y2: y + 6 }, style },
-            ],
-          };
-        },
-      },
+      intervalBarSeries(
+        rows.map(({ difference, colour }, k) => ({ at: k, low: difference.low, high: difference.high, colour })),
+        'horizontal',
+        2,
+        6,
+      ),
       {
         type: 'scatter',
         symbolSize: 10,
