@@ -2,9 +2,9 @@ import { makeDirectory } from '@procrustes/core/node';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '@procrustes/core/node';
-import { Resvg } from '@resvg/resvg-js';
 import type { Figure } from './charts.js';
 import { readRunRecords } from './read-run-records.js';
+import { renderPng } from './render-png.js';
 import { figuresOf, reportHtml } from './report-html.js';
 
 /**
@@ -19,7 +19,7 @@ export async function writeFigures(figures: Figure[], outDirectory: string, opti
   for (const figure of figures) {
     const svgPath = join(outDirectory, `${figure.name}.svg`);
     const pngPath = join(outDirectory, `${figure.name}.png`);
-    const png = new Resvg(figure.svg, { fitTo: { mode: 'width', value: 1800 }, background: '#ffffff' }).render().asPng();
+    const png = renderPng(figure.svg);
     await writeFileAtomically(pngPath, png);
     if (Buffer.byteLength(figure.svg) > limit) {
       rmSync(svgPath, { force: true });
