@@ -95,3 +95,17 @@ describe('the one colour scale of gradient norm ratios', () => {
     expect(svg).not.toContain('>11</text>');
   });
 });
+
+describe('the panels of a study heatmap', () => {
+  it('centre each run’s title over its own panel, so a long one stays clear of its neighbour and the colour bar', () => {
+    const panel = probeRecordsPanel(probes);
+    const titles = ['resnet-56-seed0 (resnet-56)', 'procresnet-58-seed0 (procresnet-58)', 'procresnet-58-unregularized-seed0 (procresnet-58)', 'resnet-56-seed1 (resnet-56)'];
+    const { option } = ratioHeatmapOption(titles.map((title) => ({ ...panel, title })));
+    const { title, grid } = option as { title: Array<{ text: string; left: number; textAlign: string }>; grid: Array<{ left: number; width: number }> };
+    expect(title.map((t) => t.text)).toEqual(titles);
+    title.forEach((t, k) => {
+      expect(t.textAlign).toBe('center');
+      expect(t.left).toBe(grid[k].left + grid[k].width / 2);
+    });
+  });
+});

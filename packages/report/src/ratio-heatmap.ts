@@ -52,6 +52,9 @@ export interface ChartOption {
   height: number;
 }
 
+/** The plot width of each panel of a multi-panel heatmap, in px. */
+const PANEL_WIDTH = 440;
+
 const scaleText = (bound: number) => [`r = ${(2 ** bound).toPrecision(2)}`, `r = ${(2 ** -bound).toPrecision(2)}`];
 
 /**
@@ -115,8 +118,9 @@ export function ratioHeatmapOption(panels: RatioHeatmapPanel[], rowName = 'unit'
   const height = bottom + 10;
   return {
     option: {
-      title: panels.map((p, k) => ({ text: p.title ?? '', left: placed[k].left + 200, top: placed[k].top - 30, textStyle: { fontSize: 14 } })),
-      grid: placed.map((p) => ({ left: p.left, width: 440, top: p.top, height: p.height })),
+      // Centred over its panel: a title that started part-way across ran into the next panel or the colour bar.
+      title: panels.map((p, k) => ({ text: p.title ?? '', left: placed[k].left + PANEL_WIDTH / 2, textAlign: 'center', top: placed[k].top - 30, textStyle: { fontSize: 14 } })),
+      grid: placed.map((p) => ({ left: p.left, width: PANEL_WIDTH, top: p.top, height: p.height })),
       xAxis: panels.map((p, k) => axes(p, k, false).xAxis),
       yAxis: panels.map((p, k) => axes(p, k, k % perRow === 0).yAxis),
       visualMap: { ...visualMap, top: 40, itemHeight: Math.max(60, height - 140) },
