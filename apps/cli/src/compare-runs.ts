@@ -13,6 +13,7 @@ import { formatTable } from './table.js';
 export interface CompareRow {
   model: string;
   family: Family;
+  /** The ResNet depth it is compared at (`--depths`): procresnet-(d + 2) is compared with resnet-d and plain-d. */
   depth: number;
   /** Mean |log r| over residual or plain units (excluding transitions) in the last epoch's probes. */
   residualLogRatio: number;
@@ -49,7 +50,7 @@ export function summarizeRun(spec: NetworkSpec, probes: ProbeRecord[], metrics: 
 }
 
 export function compareMarkdown(rows: CompareRow[]): string {
-  const header = '| model | depth | mean \\|log r\\| residual units | mean \\|log r\\| transitions | δ | test accuracy | training time |';
+  const header = '| model | ResNet depth | mean \\|log r\\| residual units | mean \\|log r\\| transitions | δ | test accuracy | training time |';
   const lines = rows.map(
     (r) =>
       `| ${r.model} | ${r.depth} | ${r.residualLogRatio.toFixed(4)} | ${r.transitionLogRatio.toFixed(4)} | ${r.delta.toFixed(3)} | ${(100 * r.testAccuracy).toFixed(2)} % | ${r.seconds.toFixed(0)} s |`,
@@ -94,7 +95,7 @@ export async function compareRuns(options: CompareOptions, log: (line: string) =
   await writeFile(join(root, 'compare.json'), JSON.stringify({ rows }, null, 2));
   log(
     `\n${formatTable(
-      ['model', 'depth', 'mean |log r| residual', 'mean |log r| transitions', 'δ', 'test acc', 'time'],
+      ['model', 'ResNet depth', 'mean |log r| residual', 'mean |log r| transitions', 'δ', 'test acc', 'time'],
       rows.map((r) => [
         r.model,
         String(r.depth),

@@ -32,6 +32,8 @@ describe('compare', () => {
     expect(row.transitionLogRatio).toBeCloseTo(3, 10);
     expect(row.delta).toBe(1.5);
     expect(row.testAccuracy).toBe(0.6);
+    // The column says which depth it is: procresnet-10 is compared at ResNet depth 8.
+    expect(compareMarkdown([row])).toMatch(/^\| model \| ResNet depth \|/);
     expect(compareMarkdown([row])).toMatch(/\| resnet-8 \| 8 \| 1\.0000 \| 3\.0000 \| 1\.500 \| 60\.00 % \| 3 s \|/);
   });
 
