@@ -14,8 +14,10 @@ export const FIGURE_FONT_FILES = ['@expo-google-fonts/arimo/400Regular/Arimo_400
   require.resolve(file),
 );
 
+// Every family a figure may name falls back to Arimo, never to a system font.
+const FIGURE_FONT = { loadSystemFonts: false, fontFiles: FIGURE_FONT_FILES, defaultFontFamily: 'Arimo', sansSerifFamily: 'Arimo', serifFamily: 'Arimo', monospaceFamily: 'Arimo' };
+
 /** The PNG of a figure's SVG at `width` px on white, with the bundled font only, the same on every machine. */
 export function renderPng(svg: string, width = 1800): Buffer {
-  const font = { loadSystemFonts: false, fontFiles: FIGURE_FONT_FILES, defaultFontFamily: 'Arimo', sansSerifFamily: 'Arimo', serifFamily: 'Arimo', monospaceFamily: 'Arimo' };
-  return new Resvg(svg, { fitTo: { mode: 'width', value: width }, background: '#ffffff', font }).render().asPng();
+  return new Resvg(svg, { fitTo: { mode: 'width', value: width }, background: '#ffffff', font: FIGURE_FONT }).render().asPng();
 }
